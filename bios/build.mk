@@ -1,0 +1,1 @@
+# bios/ build rules (see the top-level Makefile)

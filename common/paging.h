@@ -1,0 +1,40 @@
+/* x86-64 4-level page tables, built the same way by stage2 (32-bit code,
+ * paging off, so physical addresses below 4 GiB are directly addressable)
+ * and by the UEFI loader (identity-mapped). Tables must therefore be
+ * allocated below 4 GiB. */
+#ifndef HYBOOT_PAGING_H
+#define HYBOOT_PAGING_H
+
+#include <stdint.h>
+
+#define PG_PRESENT  (1ULL << 0)
+#define PG_WRITE    (1ULL << 1)
+#define PG_PWT      (1ULL << 3)
+#define PG_PCD      (1ULL << 4)
+#define PG_HUGE     (1ULL << 7)
+#define PG_GLOBAL   (1ULL << 8)
+#define PG_NX       (1ULL << 63)
+
+struct paging {
+    uint64_t pml4;                    /* physical address, load into CR3 */
+    int      gb_pages;                /* CPUID 0x80000001 EDX bit 26 */
+    /* Returns the physical address of a zeroed, 4 KiB-aligned page below
+     * 4 GiB, or 0 when out of memory. */
+    uint64_t (*alloc_page)(void *ctx);
+    void     *ctx;
+    uint32_t tables;                  /* pages allocated, for reporting */
+};
+
+/* Allocates the PML4. -1 when out of memory. */
+int pg_init(struct paging *pg, uint64_t (*alloc_page)(void *ctx), void *ctx, int gb_pages);
+
+/* Maps [virt, virt+len) to [phys, phys+len) with `flags` (PG_WRITE,
+ * PG_PCD, ...). All three must be 4 KiB multiples. Uses 1 GiB pages (when
+ * allowed) and 2 MiB pages wherever virt and phys are aligned alike.
+ * -1 when out of memory or when asked to map over a different mapping. */
+int pg_map(struct paging *pg, uint64_t virt, uint64_t phys, uint64_t len, uint64_t flags);
+
+/* Does the CPU support 1 GiB pages? (CPUID 0x80000001:EDX[26]) */
+int pg_cpu_has_gb_pages(void);
+
+#endif

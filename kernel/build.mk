@@ -1,0 +1,1 @@
+# kernel/ build rules (see the top-level Makefile)

@@ -1,0 +1,1 @@
+# mkimage/ build rules (see the top-level Makefile)

@@ -1,0 +1,22 @@
+# Tests: host unit tests (ASan + UBSan) and the scripts tests/run.sh runs.
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+HOST_TESTABLE_OBJS = $(HOST_TESTABLE_SRCS:%.c=$(B)/host-san/%.o)
+
+# Every unit test links all host-testable code; the linker keeps what it uses.
+$(B)/tests/unit/%: tests/unit/%.c $(HOST_TESTABLE_OBJS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit -Ikernel -Imkimage $^ -o $@
+
+# What the test scripts need built besides the image (fragments add).
+TEST_DEPS += $(UNIT_BINS)
+
+.PHONY: test-build
+test-build: $(TEST_DEPS) $(IMG)
+
+test: test-build
+	$(Q)tests/run.sh
+
+test-quick: test-build
+	$(Q)tests/run.sh --quick

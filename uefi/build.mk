@@ -1,0 +1,1 @@
+# uefi/ build rules (see the top-level Makefile)
