@@ -149,6 +149,7 @@ struct fat_file {
 #define FAT_ENOTDIR    -4
 #define FAT_ECORRUPT   -5     /* chain shorter than the size, bad cluster number, loop */
 #define FAT_EISDIR     -6
+#define FAT_EINVAL     -7     /* caller error, e.g. len > f->size */
 
 /* Reads and checks the boot sector at part_lba. */
 int fat_mount(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_lba);
