@@ -1,0 +1,74 @@
+/* COM1, polled, 115200 8N1 (see serial.h). */
+#include "serial.h"
+
+#include "io.h"
+
+/* 16550 registers, offsets from the base port */
+#define UART_DATA 0 /* THR/RBR, or divisor low byte when DLAB=1 */
+#define UART_IER  1 /* interrupt enable, or divisor high byte when DLAB=1 */
+#define UART_FCR  2
+#define UART_LCR  3
+#define UART_MCR  4
+#define UART_LSR  5
+#define LSR_THR_EMPTY 0x20
+
+/* -1 until serial_init found a UART; writes before init still go out
+ * (QEMU and most firmware leave COM1 usable), writes after a failed
+ * init are dropped. */
+static int serial_state;
+
+int serial_init(void)
+{
+    const uint16_t p = COM1_PORT;
+    outb(p + UART_IER, 0x00);     /* no interrupts: we poll */
+    outb(p + UART_LCR, 0x80);     /* DLAB on */
+    outb(p + UART_DATA, 0x01);    /* divisor 1 = 115200 baud */
+    outb(p + UART_IER, 0x00);
+    outb(p + UART_LCR, 0x03);     /* 8 data bits, no parity, 1 stop, DLAB off */
+    outb(p + UART_FCR, 0xc7);     /* FIFOs on and cleared, 14-byte threshold */
+    outb(p + UART_MCR, 0x1e);     /* loopback mode for the presence test */
+    outb(p + UART_DATA, 0xae);
+    /* the byte comes straight back in loopback; give a slow UART time */
+    int ok = 0;
+    for (int i = 0; i < 1000 && !ok; i++)
+        ok = (inb(p + UART_LSR) & 0x01) && inb(p + UART_DATA) == 0xae;
+    if (!ok) {
+        serial_state = -1;
+        return -1;
+    }
+    outb(p + UART_MCR, 0x0f);     /* normal mode: DTR, RTS, OUT1, OUT2 */
+    serial_state = 1;
+    return 0;
+}
+
+static void put_raw(char c)
+{
+    /* Wait for the transmit holding register to empty. Bounded, so a
+     * UART that stops answering cannot hang the boot forever. */
+    for (unsigned i = 0; i < 1000000; i++) {
+        if (inb(COM1_PORT + UART_LSR) & LSR_THR_EMPTY)
+            break;
+    }
+    outb(COM1_PORT + UART_DATA, (uint8_t)c);
+}
+
+void serial_putc(char c)
+{
+    if (serial_state < 0)
+        return;
+    if (c == '\n')
+        put_raw('\r');
+    put_raw(c);
+}
+
+void serial_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        serial_putc(s[i]);
+}
+
+void serial_puts(const char *s)
+{
+    while (*s)
+        serial_putc(*s++);
+}
