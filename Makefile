@@ -44,13 +44,14 @@ Q := @
 endif
 
 # ---- user-facing targets --------------------------------------------------
-.PHONY: help deps all disk.img test test-quick run-bios run-uefi bench clean
+.PHONY: help deps all disk.img test test-quick test-row run-bios run-uefi bench clean
 
 help:
 	@echo "hyboot targets:"
 	@echo "  make disk.img     build everything and $(IMG) (installs Debian packages as root)"
 	@echo "  make test         all tests: unit (ASan/UBSan), image checks, QEMU boot matrix"
 	@echo "  make test-quick   unit tests, image checks and one boot per firmware"
+	@echo "  make test-row ROW=NAME   one row of the boot matrix (tests/boot/matrix.tsv)"
 	@echo "  make run-bios     boot $(IMG) in QEMU with SeaBIOS"
 	@echo "  make run-uefi     boot $(IMG) in QEMU with OVMF"
 	@echo "  make bench        benchmarks (bench/): mkimage vs standard tools, boot vs GRUB"

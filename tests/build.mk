@@ -20,3 +20,8 @@ test: test-build
 
 test-quick: test-build
 	$(Q)tests/run.sh --quick
+
+# One or more matrix rows by name: make test-row ROW="uefi-nvme bios-mem6g"
+.PHONY: test-row
+test-row: test-build
+	$(Q)tests/boot/matrix.sh $(ROW)

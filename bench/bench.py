@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""hyboot benchmarks (make bench): prints a table and writes bench/results.json.
+
+1. image build: mkimage vs bench/stdtools.sh (sfdisk + mkfs.fat + mtools + dd),
+   alternating A/B, medians, ratio, bytes allocated (du).
+2. boot time under QEMU (TCG unless ACCEL=kvm), same settings for all:
+   the firmware floor (an MBR / BOOTX64.EFI that exits at once), GRUB
+   (grub-mkrescue + a multiboot2 hello kernel) and hyboot (disk.img with
+   cmdline "bench": the kernel exits right after "Hello World!"), per
+   firmware, runs interleaved; medians; overhead above the floor and ratio.
+3. inside the boot, from boot_info's TSC stamps (tsc_hz measured by the
+   loader against the PIT): loader time entry->jump per firmware, and the
+   BIOS kernel-read throughput for 1/8/32 MiB kernels next to the raw-read
+   baseline that stage2 measures when boot.cfg says bench_raw_read=1: it
+   reads the same number of sectors from the start of the ESP with the same
+   bounce-buffer code, without FAT or ELF work, before loading the kernel.
+"""
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+B = os.path.join(TOP, "build")
+MKIMAGE = os.path.join(B, "mkimage", "mkimage")
+RUNS = int(os.environ.get("RUNS", "10"))
+ACCEL = os.environ.get("ACCEL", "tcg")
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+W = tempfile.mkdtemp(prefix="hyboot-bench.")
+ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "0"))
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, check=True, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw).stdout
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def du_bytes(path):
+    return int(sh("du", "-B1", path).split()[0])
+
+
+# ---------------------------------------------------------------- image build
+def bench_image():
+    k = os.path.join(B, "kernel", "kernel.elf")
+    efi = os.path.join(B, "uefi", "BOOTX64.EFI")
+    s1 = os.path.join(B, "bios", "stage1.bin")
+    s2 = os.path.join(B, "bios", "stage2.bin")
+    a_out, b_out = os.path.join(W, "a.img"), os.path.join(W, "b.img")
+    ta, tb = [], []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        sh(MKIMAGE, "-c", os.path.join(TOP, "images", "disk.conf"), "-o", a_out)
+        ta.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        sh(os.path.join(TOP, "bench", "stdtools.sh"), b_out, k, efi, s1, s2, "64")
+        tb.append(time.perf_counter() - t0)
+    r = {
+        "runs": RUNS,
+        "mkimage_median_s": med(ta), "stdtools_median_s": med(tb),
+        "ratio_stdtools_over_mkimage": med(tb) / med(ta),
+        "mkimage_du_bytes": du_bytes(a_out), "stdtools_du_bytes": du_bytes(b_out),
+    }
+    # the standard-tools image must be a real one: check it like ours
+    sh("sgdisk", "-v", b_out)
+    return r
+
+
+# ---------------------------------------------------------------- boot images
+def build_boot_images():
+    imgs = {}
+    floor = os.path.join(W, "floor-bios.img")
+    sh("nasm", "-f", "bin", os.path.join(TOP, "bench", "floor", "mbr.asm"), "-o", floor)
+    with open(floor, "r+b") as f:
+        f.truncate(1 << 20)
+    imgs["floor", "bios"] = floor
+    floor_efi = os.path.join(B, "bench", "floor.efi")
+    imgs["floor", "uefi"] = os.path.join(W, "floor-uefi.img")
+    sh(MKIMAGE, "-o", imgs["floor", "uefi"], "--efi", floor_efi,
+       "--kernel", os.path.join(B, "kernel", "kernel.elf"), "--size", "64M")
+
+    grubdir = os.path.join(W, "grub")
+    os.makedirs(os.path.join(grubdir, "boot", "grub"))
+    shutil.copy(os.path.join(TOP, "bench", "grub", "grub.cfg"), os.path.join(grubdir, "boot", "grub"))
+    shutil.copy(os.path.join(B, "bench", "hello.elf"), os.path.join(grubdir, "boot"))
+    grub = os.path.join(W, "grub.img")
+    sh("grub-mkrescue", "-o", grub, grubdir)
+    imgs["grub", "bios"] = imgs["grub", "uefi"] = grub
+
+    hy = os.path.join(W, "hyboot.img")
+    sh(MKIMAGE, "-c", os.path.join(TOP, "images", "disk.conf"), "--cmdline", "bench", "-o", hy)
+    imgs["hyboot", "bios"] = imgs["hyboot", "uefi"] = hy
+    for mib in (1, 8, 32):
+        p = os.path.join(W, f"pad{mib}.img")
+        sh(MKIMAGE, "-c", os.path.join(TOP, "images", "disk.conf"), "--cmdline", "bench",
+           "--kernel", os.path.join(B, "kernel", f"kernel-pad{mib}.elf"), "--size", "128M", "-o", p)
+        # ask stage2 for the raw-read baseline, the way a user edits boot.cfg
+        cfg = sh("mtype", "-i", p + "@@1M", "::/boot/boot.cfg").decode().replace("\r", "")
+        with open(os.path.join(W, "boot.cfg"), "w") as f:
+            f.write(cfg + ("" if cfg.endswith("\n") else "\n") + "bench_raw_read=1\n")
+        sh("mcopy", "-o", "-i", p + "@@1M", os.path.join(W, "boot.cfg"), "::/boot/boot.cfg")
+        imgs[f"pad{mib}", "bios"] = imgs[f"pad{mib}", "uefi"] = p
+    return imgs
+
+
+def boot(img, fw, timeout=300):
+    """One boot; returns (seconds, serial text). Raises on a wrong exit status."""
+    log = os.path.join(W, "serial.log")
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", ACCEL, "-m", "512M",
+           "-display", "none", "-no-reboot", "-net", "none", "-vga", "std",
+           "-serial", "file:" + log,
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-drive", f"file={img},format=raw,snapshot=on,if=none,id=d0",
+           "-device", "ide-hd,drive=d0,bus=ide.0,bootindex=0"]
+    if fw == "uefi":
+        vars_copy = os.path.join(W, "vars.fd")
+        shutil.copy(OVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+    dt = time.perf_counter() - t0
+    serial = open(log, errors="replace").read()
+    if p.returncode != 33:
+        raise RuntimeError(f"{img} ({fw}): exit status {p.returncode}, wanted 33\n"
+                           f"command: {' '.join(cmd)}\nserial tail:\n{serial[-1500:]}")
+    return dt, serial
+
+
+TIMING_RE = re.compile(r"hyboot: timing (.*)")
+
+
+def parse_timing(serial):
+    m = TIMING_RE.search(serial)
+    if not m:
+        return None
+    return {k: int(v) for k, v in (kv.split("=", 1) for kv in m.group(1).split()) if v.lstrip("-").isdigit()}
+
+
+RAW_RE = re.compile(r"hyboot: stage2 raw read (\d+) sectors in (\d+) ticks \((\d+) calls\)")
+
+
+def bench_boot():
+    imgs = build_boot_images()
+    res = {}
+    for fw in ("bios", "uefi"):
+        times = {"floor": [], "grub": [], "hyboot": []}
+        loader_ms = []
+        for _ in range(RUNS):
+            for what in ("floor", "grub", "hyboot"):
+                dt, serial = boot(imgs[what, fw], fw)
+                times[what].append(dt)
+                if what == "hyboot":
+                    t = parse_timing(serial)
+                    if t and t.get("tsc_hz"):
+                        start = t["handoff"] if fw == "bios" and t.get("handoff") else t["entry"]
+                        loader_ms.append((t["jump"] - start) * 1000.0 / t["tsc_hz"])
+        floor = med(times["floor"])
+        r = {w: med(v) for w, v in times.items()}
+        r["grub_overhead_s"] = r["grub"] - floor
+        r["hyboot_overhead_s"] = r["hyboot"] - floor
+        r["overhead_ratio_hyboot_over_grub"] = r["hyboot_overhead_s"] / r["grub_overhead_s"]
+        r["loader_ms_median"] = med(loader_ms)
+        r["runs"] = RUNS
+        res[fw] = r
+
+    # kernel size: boot time and read throughput
+    sizes = {}
+    for mib in (1, 8, 32):
+        for fw in ("bios", "uefi"):
+            walls, thr, raw_thr, loader = [], [], [], []
+            calls = raw_calls = None
+            for _ in range(max(3, RUNS // 2)):
+                dt, serial = boot(imgs[f"pad{mib}", fw], fw)
+                walls.append(dt)
+                t = parse_timing(serial)
+                if t and t.get("tsc_hz") and t.get("read_ticks"):
+                    thr.append(t["kernel_bytes"] / (t["read_ticks"] / t["tsc_hz"]) / 2**20)
+                    loader.append((t["jump"] - t["entry"]) * 1000.0 / t["tsc_hz"])
+                    calls = t.get("read_calls")
+                    m = RAW_RE.search(serial)
+                    if m:
+                        secs, ticks, raw_calls = int(m.group(1)), int(m.group(2)), int(m.group(3))
+                        raw_thr.append(secs * 512 / (ticks / t["tsc_hz"]) / 2**20)
+            sizes[f"{mib}MiB-{fw}"] = {
+                "boot_s": med(walls), "loader_ms": med(loader),
+                "read_MiBps": med(thr), "read_calls": calls,
+                "raw_read_MiBps": med(raw_thr) if raw_thr else None, "raw_read_calls": raw_calls,
+            }
+    res["kernel_size"] = sizes
+    return res
+
+
+def main():
+    t_all = time.perf_counter()
+    hdr = (f"hyboot bench: {platform.node()} {platform.processor() or platform.machine()}, "
+           f"{os.cpu_count()} cpus, accel={ACCEL} (ACCEL=kvm where KVM works), runs={RUNS}")
+    print(hdr, flush=True)
+    out = {"machine": hdr, "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+    try:
+        out["image"] = im = bench_image()
+        print("\n== image build (64M default image), median of %d, alternating" % RUNS)
+        print(f"  mkimage            {im['mkimage_median_s']*1000:9.1f} ms   {im['mkimage_du_bytes']/1024:8.0f} KiB on disk")
+        print(f"  standard tools     {im['stdtools_median_s']*1000:9.1f} ms   {im['stdtools_du_bytes']/1024:8.0f} KiB on disk")
+        print(f"  ratio              {im['ratio_stdtools_over_mkimage']:9.1f} x faster")
+
+        out["boot"] = bo = bench_boot()
+        print("\n== boot to exit (QEMU wall time, median of %d, interleaved)" % RUNS)
+        print(f"  {'fw':5} {'floor':>8} {'GRUB':>8} {'hyboot':>8} {'GRUB-floor':>11} {'hyboot-floor':>13} {'ratio':>7} {'loader':>9}")
+        for fw in ("bios", "uefi"):
+            r = bo[fw]
+            print(f"  {fw:5} {r['floor']:8.3f} {r['grub']:8.3f} {r['hyboot']:8.3f} {r['grub_overhead_s']:11.3f} "
+                  f"{r['hyboot_overhead_s']:13.3f} {r['overhead_ratio_hyboot_over_grub']:7.3f} {r['loader_ms_median']:7.1f}ms")
+        print("\n== kernel size (bench cmdline; read = FAT+ELF path, raw = same sectors, same stage2, no FAT/ELF)")
+        print(f"  {'kernel':14} {'boot s':>7} {'loader ms':>10} {'read MiB/s':>11} {'calls':>6} {'raw MiB/s':>10} {'raw calls':>10} {'read/raw':>9}")
+        for k, r in bo["kernel_size"].items():
+            raw = r["raw_read_MiBps"]
+            pct = f"{r['read_MiBps'] / raw * 100:.0f}%" if raw else "n/a"
+            print(f"  {k:14} {r['boot_s']:7.3f} {r['loader_ms']:10.1f} {r['read_MiBps']:11.1f} {str(r['read_calls']):>6} "
+                  f"{(f'{raw:.1f}' if raw else 'n/a'):>10} {str(r['raw_read_calls']):>10} "
+                  f"{pct:>9}")
+    finally:
+        out["total_s"] = time.perf_counter() - t_all
+        with open(os.path.join(TOP, "bench", "results.json"), "w") as f:
+            json.dump(out, f, indent=2)
+        shutil.rmtree(W, ignore_errors=True)
+    print(f"\nwrote bench/results.json ({out['total_s']:.0f}s)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
