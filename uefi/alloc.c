@@ -1,0 +1,49 @@
+/* Page allocations through boot services (see alloc.h). */
+#include "uefi.h"
+#include "alloc.h"
+#include "mem.h"
+
+static uint64_t pages_for(uint64_t bytes) { return (bytes + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES; }
+
+uint64_t alloc_pages(uint32_t type, uint64_t bytes, uint64_t max_addr)
+{
+    EFI_PHYSICAL_ADDRESS addr = max_addr;
+    EFI_STATUS s = efi_bs->AllocatePages(max_addr ? AllocateMaxAddress : AllocateAnyPages,
+                                         (EFI_MEMORY_TYPE)type, pages_for(bytes), &addr);
+    if (EFI_ERROR(s) || addr == 0) return 0;
+    return addr;
+}
+
+void free_pages(uint64_t addr, uint64_t bytes)
+{
+    if (addr && bytes) efi_bs->FreePages(addr, pages_for(bytes));
+}
+
+uint64_t alloc_aligned(uint32_t type, uint64_t bytes, uint64_t align)
+{
+    bytes = pages_for(bytes) * EFI_PAGE_BYTES;
+    uint64_t raw = alloc_pages(type, bytes + align, ANY_ADDR);
+    if (!raw) return 0;
+    uint64_t start = (raw + align - 1) & ~(align - 1);
+    /* Give back the head and tail slack; the firmware splits the range. */
+    free_pages(raw, start - raw);
+    free_pages(start + bytes, raw + align - start);
+    return start;
+}
+
+int page_pool_init(struct page_pool *p, uint64_t pages)
+{
+    p->base = alloc_pages(MEM_OS_LOADER, pages * EFI_PAGE_BYTES, BELOW_4G);
+    p->pages = p->base ? pages : 0;
+    p->used = 0;
+    return p->base ? 0 : -1;
+}
+
+uint64_t page_pool_alloc(void *pool)
+{
+    struct page_pool *p = pool;
+    if (p->used >= p->pages) return 0;
+    uint64_t a = p->base + p->used++ * EFI_PAGE_BYTES;
+    memset((void *)(uintptr_t)a, 0, EFI_PAGE_BYTES);
+    return a;
+}

@@ -1,0 +1,54 @@
+/* UEFI memory map -> boot protocol map, free of EFI headers so the host
+ * unit tests can check it (tests/unit/test_uefi_mmap.c). */
+#ifndef HYBOOT_UEFI_MMAP_LOGIC_H
+#define HYBOOT_UEFI_MMAP_LOGIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "memmap.h"
+
+/* EFI_MEMORY_TYPE values (UEFI spec 7.2). */
+#define EFIMT_RESERVED          0
+#define EFIMT_LOADER_CODE       1
+#define EFIMT_LOADER_DATA       2
+#define EFIMT_BS_CODE           3
+#define EFIMT_BS_DATA           4
+#define EFIMT_RT_CODE           5
+#define EFIMT_RT_DATA           6
+#define EFIMT_CONVENTIONAL      7
+#define EFIMT_UNUSABLE          8
+#define EFIMT_ACPI_RECLAIM      9
+#define EFIMT_ACPI_NVS          10
+#define EFIMT_MMIO              11
+#define EFIMT_MMIO_PORT         12
+#define EFIMT_PAL_CODE          13
+#define EFIMT_PERSISTENT        14
+#define EFIMT_UNACCEPTED        15
+#define EFIMT_OS_KERNEL         0x80000001u   /* = MEM_OS_KERNEL in alloc.h */
+#define EFIMT_OS_LOADER         0x80000002u   /* = MEM_OS_LOADER */
+#define EFI_MEMORY_RUNTIME_ATTR (1ULL << 63)
+
+/* The raw EFI_MEMORY_DESCRIPTOR fields we read (spec layout; the real
+ * stride is the DescriptorSize GetMemoryMap returns, often 48). */
+#define EFIMD_OFF_TYPE   0
+#define EFIMD_OFF_PHYS   8
+#define EFIMD_OFF_PAGES  24
+#define EFIMD_OFF_ATTR   32
+#define EFIMD_MIN_SIZE   40
+
+/* BOOT_MEM_* for one EFI descriptor. Boot-services memory is usable once
+ * we exit boot services; the loader's own image and data (LoaderCode/
+ * LoaderData, our MEM_OS_LOADER pages) are loader-reclaimable; runtime
+ * services, MMIO and anything unknown are reserved; anything flagged
+ * EFI_MEMORY_RUNTIME stays reserved whatever its type. */
+uint32_t efi_mem_to_boot(uint32_t efi_type, uint64_t attr);
+
+/* Adds every non-empty descriptor of the raw map (map_size bytes,
+ * desc_size stride) to m, then normalizes. -1 when m is too small or the
+ * stride is impossible. */
+int efi_map_translate(struct mm_map *m, const void *map, uint64_t map_size, uint64_t desc_size);
+
+/* End of the highest non-empty descriptor, whatever its type. */
+uint64_t efi_map_top(const void *map, uint64_t map_size, uint64_t desc_size);
+
+#endif

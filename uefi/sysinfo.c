@@ -1,0 +1,95 @@
+/* ACPI RSDP and boot-device identity (see sysinfo.h). */
+#include "sysinfo.h"
+#include "alloc.h"
+#include "gpt.h"
+#include "mem.h"
+
+uint64_t acpi_find_rsdp(void)
+{
+    EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+    uint64_t v1 = 0;
+    for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
+        EFI_CONFIGURATION_TABLE *t = &efi_st->ConfigurationTable[i];
+        if (guid_eq(&t->VendorGuid, &acpi20))
+            return (uint64_t)(uintptr_t)t->VendorTable;
+        if (guid_eq(&t->VendorGuid, &acpi10) && !v1)
+            v1 = (uint64_t)(uintptr_t)t->VendorTable;
+    }
+    return v1;
+}
+
+/* Device path nodes are byte-packed and may be unaligned: read by offset. */
+#define DP_TYPE(p)  (((const uint8_t *)(p))[0])
+#define DP_SUB(p)   (((const uint8_t *)(p))[1])
+static uint16_t dp_len(const void *p)
+{
+    const uint8_t *b = p;
+    return (uint16_t)(b[2] | b[3] << 8);
+}
+#define DP_END_TYPE 0x7f
+/* HARDDRIVE_DEVICE_PATH layout (UEFI spec 10.3.5.1). */
+#define HD_OFF_START   8
+#define HD_OFF_SIG     24
+#define HD_OFF_SIGTYPE 41
+#define HD_NODE_LEN    42
+
+/* The GPT disk GUID and MBR signature from LBA 0 and 1 of the disk
+ * that holds the partition whose device path is dp up to `hd`. */
+static void read_disk_ids(const EFI_DEVICE_PATH *dp, const uint8_t *hd, struct boot_device *dev)
+{
+    /* A copy of the path with the HARDDRIVE node replaced by an end node
+     * names the whole disk; LocateDevicePath finds its Block I/O handle. */
+    size_t prefix = (size_t)(hd - (const uint8_t *)dp);
+    uint8_t copy[512];
+    if (prefix + 4 > sizeof copy) return;
+    memcpy(copy, dp, prefix);
+    const uint8_t end[4] = { DP_END_TYPE, 0xff, 4, 0 };
+    memcpy(copy + prefix, end, 4);
+
+    EFI_GUID bio_guid = EFI_BLOCK_IO_PROTOCOL_GUID;
+    EFI_DEVICE_PATH *rest = (EFI_DEVICE_PATH *)copy;
+    EFI_HANDLE disk = NULL;
+    EFI_BLOCK_IO *bio = NULL;
+    if (EFI_ERROR(efi_bs->LocateDevicePath(&bio_guid, &rest, &disk)) || DP_TYPE(rest) != DP_END_TYPE)
+        return;
+    if (EFI_ERROR(efi_bs->HandleProtocol(disk, &bio_guid, (void **)&bio)) || !bio || !bio->Media)
+        return;
+    uint32_t bs = bio->Media->BlockSize;
+    if (bio->Media->LogicalPartition || bs < 512 || bs > 4096 || (bs & (bs - 1)))
+        return;
+    /* Page-aligned buffer: satisfies any IoAlign a controller asks for. */
+    uint64_t buf = alloc_pages(EfiLoaderData, 2 * bs, ANY_ADDR);
+    if (!buf) return;
+    uint8_t *b = (uint8_t *)(uintptr_t)buf;
+    if (!EFI_ERROR(bio->ReadBlocks(bio, bio->Media->MediaId, 0, 2 * bs, b))) {
+        memcpy(&dev->mbr_signature, b + 440, 4);
+        const struct gpt_header *h = (const struct gpt_header *)(b + bs);
+        if (!gpt_header_check(h, 1))
+            memcpy(dev->disk_guid, h->disk_guid, 16);
+    }
+    free_pages(buf, 2 * bs);
+}
+
+void boot_device_info(EFI_HANDLE device, struct boot_device *dev)
+{
+    EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+    EFI_DEVICE_PATH *dp = NULL;
+    memset(dev, 0, sizeof *dev);
+    if (EFI_ERROR(efi_bs->HandleProtocol(device, &dp_guid, (void **)&dp)) || !dp)
+        return;
+    const uint8_t *n = (const uint8_t *)dp;
+    for (unsigned guard = 0; DP_TYPE(n) != DP_END_TYPE && guard < 64; guard++) {
+        uint16_t len = dp_len(n);
+        if (len < 4) return;   /* malformed: stop rather than loop */
+        if (DP_TYPE(n) == MEDIA_DEVICE_PATH && DP_SUB(n) == MEDIA_HARDDRIVE_DP && len >= HD_NODE_LEN) {
+            memcpy(&dev->esp_lba, n + HD_OFF_START, 8);
+            if (n[HD_OFF_SIGTYPE] == SIGNATURE_TYPE_GUID)
+                memcpy(dev->esp_guid, n + HD_OFF_SIG, 16);
+            else if (n[HD_OFF_SIGTYPE] == SIGNATURE_TYPE_MBR)
+                memcpy(&dev->mbr_signature, n + HD_OFF_SIG, 4);
+            read_disk_ids(dp, n, dev);
+            return;
+        }
+        n += len;
+    }
+}
