@@ -1,0 +1,251 @@
+; hyboot stage2: real-mode entry, mode switches and the BIOS call thunk.
+;
+; stage1 jumps to 0000:8000 with DL = boot drive. This file is linked
+; first (section .entry) so that everything real-mode code touches lies
+; below 64 KiB and is addressable with segment registers at 0.
+;
+; GDT: 08 32-bit code, 10 32-bit data (flat 4 GiB), 18/20 16-bit code and
+; data (base 0, limit 64 KiB) for the way back to real mode, 28 64-bit
+; code for the jump to the kernel.
+
+%define STACK_TOP 0x7c00              ; bios/handoff.h STAGE2_STACK_TOP
+
+extern stage2_main
+extern __bss_start
+extern __bss_end
+extern _image_size
+
+global stage2_start
+global bios_call
+global lm_enter
+global boot_drive
+
+section .entry progbits alloc exec write align=16
+bits 16
+
+; struct stage2_header (common/mbr.h)
+stage2_start:
+    jmp short entry16
+    times 8 - ($ - stage2_start) db 0x90
+    db "HYSTAGE2"
+    dd _image_size
+    dd 0
+
+entry16:
+    cli
+    xor ax, ax
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov sp, STACK_TOP
+    jmp 0:.flat                       ; CS = 0 for the cs: overrides below
+.flat:
+    mov [boot_drive], dl
+    cld
+    lgdt [gdtr]
+    mov eax, cr0
+    or al, 1
+    mov cr0, eax
+    jmp dword 0x08:pm32_entry
+
+bits 32
+pm32_entry:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov fs, ax
+    mov gs, ax
+    mov ss, ax
+    mov esp, STACK_TOP
+    ; stage1 loaded whole sectors; whatever followed is not a zero bss.
+    mov edi, __bss_start
+    mov ecx, __bss_end
+    sub ecx, edi
+    xor eax, eax
+    rep stosb
+    movzx eax, byte [boot_drive]
+    push eax
+    call stage2_main                  ; does not return; halt if it does
+.halt:
+    cli
+    hlt
+    jmp .halt
+
+; void bios_call(int vector, struct bios_regs *r)   (cdecl)
+bios_call:
+    push ebp
+    push ebx
+    push esi
+    push edi
+    mov eax, [esp + 20]
+    mov [rm_int + 1], al              ; patch the vector into "int imm8"
+    mov esi, [esp + 24]
+    mov [regs_ptr], esi
+    mov edi, regs
+    mov ecx, REGS_SIZE / 4
+    rep movsd
+    mov [saved_esp], esp
+    jmp 0x18:.pm16                    ; the far jump also flushes the patched byte
+
+bits 16
+.pm16:
+    mov ax, 0x20                      ; 64 KiB limits, as real mode expects
+    mov ds, ax
+    mov es, ax
+    mov fs, ax
+    mov gs, ax
+    mov ss, ax
+    mov eax, cr0
+    and al, ~1
+    mov cr0, eax
+    jmp 0:.rm
+
+.rm:
+    xor ax, ax
+    mov ss, ax                        ; SP is still the 32-bit ESP (< 64 KiB)
+    mov fs, ax
+    mov gs, ax
+    mov ds, ax
+    lidt [rm_idtr]
+    mov es, [regs + R_ES]
+    mov eax, [regs + R_EAX]
+    mov ebx, [regs + R_EBX]
+    mov ecx, [regs + R_ECX]
+    mov edx, [regs + R_EDX]
+    mov esi, [regs + R_ESI]
+    mov edi, [regs + R_EDI]
+    mov ebp, [regs + R_EBP]
+    mov ds, [cs:regs + R_DS]
+    sti
+rm_int:
+    int 0                             ; vector patched above
+    cli
+    cld
+    mov [cs:regs + R_EAX], eax
+    mov [cs:regs + R_EBX], ebx
+    mov [cs:regs + R_ECX], ecx
+    mov [cs:regs + R_EDX], edx
+    mov [cs:regs + R_ESI], esi
+    mov [cs:regs + R_EDI], edi
+    mov [cs:regs + R_EBP], ebp
+    mov [cs:regs + R_DS], ds
+    mov [cs:regs + R_ES], es
+    pushfd
+    pop dword [cs:regs + R_EFLAGS]
+    xor ax, ax
+    mov ds, ax
+    lgdt [gdtr]
+    mov eax, cr0
+    or al, 1
+    mov cr0, eax
+    jmp dword 0x08:.back
+
+bits 32
+.back:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov fs, ax
+    mov gs, ax
+    mov ss, ax
+    mov esp, [saved_esp]
+    mov esi, regs
+    mov edi, [regs_ptr]
+    mov ecx, REGS_SIZE / 4
+    rep movsd
+    pop edi
+    pop esi
+    pop ebx
+    pop ebp
+    ret
+
+; void lm_enter(uint32_t pml4, const struct lm_jump *j)   (noreturn)
+; struct lm_jump { uint64_t entry, stack_top, boot_info; }
+; Long mode as the protocol wants it: paging with PAE, EFER.LME (and NXE
+; when the CPU has it, so NX bits in the tables are legal), interrupts
+; off, rdi = boot_info, rsp = stack top, then a jump to the entry.
+lm_enter:
+    cli
+    mov eax, [esp + 4]
+    mov esi, [esp + 8]
+    mov cr3, eax
+    mov eax, cr4
+    or eax, 1 << 5                    ; PAE
+    mov cr4, eax
+    mov eax, 0x80000000
+    cpuid
+    xor ebx, ebx
+    cmp eax, 0x80000001
+    jb .no_nx
+    mov eax, 0x80000001
+    cpuid
+    and edx, 1 << 20                  ; NX available?
+    jz .no_nx
+    mov ebx, 1 << 11                  ; EFER.NXE
+.no_nx:
+    mov ecx, 0xc0000080               ; EFER
+    rdmsr
+    or eax, 1 << 8                    ; LME
+    or eax, ebx
+    wrmsr
+    mov eax, cr0
+    or eax, 0x80000001                ; PG (+PE, already set)
+    mov cr0, eax
+    jmp 0x28:.lm64
+
+bits 64
+.lm64:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax
+    mov fs, ax
+    mov gs, ax
+    mov esi, esi                      ; zero-extend the struct pointer
+    mov rax, [rsi]
+    mov rsp, [rsi + 8]
+    mov rdi, [rsi + 16]
+    xor ebp, ebp
+    cld
+    jmp rax
+
+bits 32
+align 8
+gdt:
+    dq 0
+    dq 0x00cf9a000000ffff             ; 08: 32-bit code, flat
+    dq 0x00cf92000000ffff             ; 10: 32-bit data, flat
+    dq 0x00009a000000ffff             ; 18: 16-bit code, base 0, 64 KiB
+    dq 0x000092000000ffff             ; 20: 16-bit data, base 0, 64 KiB
+    dq 0x00af9a000000ffff             ; 28: 64-bit code
+gdt_end:
+
+gdtr:
+    dw gdt_end - gdt - 1
+    dd gdt
+
+rm_idtr:                              ; the real-mode interrupt vector table
+    dw 0x3ff
+    dd 0
+
+boot_drive: db 0
+
+; struct bios_regs (bios/bioscall.h)
+R_EAX    equ 0
+R_EBX    equ 4
+R_ECX    equ 8
+R_EDX    equ 12
+R_ESI    equ 16
+R_EDI    equ 20
+R_EBP    equ 24
+R_EFLAGS equ 28
+R_DS     equ 32
+R_ES     equ 34
+REGS_SIZE equ 36
+
+align 4
+regs:      times REGS_SIZE db 0
+regs_ptr:  dd 0
+saved_esp: dd 0
+section .note.GNU-stack noalloc noexec nowrite progbits
