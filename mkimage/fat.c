@@ -1,0 +1,528 @@
+/* The ESP's FAT volume: a tree of folders and files, laid out with every
+ * folder first and then every file, each in one contiguous run of
+ * clusters, and written as boot sector(s), FSInfo, two FATs, the root
+ * directory and the data area -- only the parts that are not zero. */
+#include "mk_fat.h"
+#include "mk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void mk_fat_init(struct mk_fat *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->root.is_dir = 1;
+    memset(fs->label, ' ', 11);
+    mk_fat_set_time(fs, 315532800);   /* 1980-01-01 00:00:00 UTC, FAT's epoch */
+}
+
+static void free_node(struct mk_fat_node *n)
+{
+    struct mk_fat_node *c = n->first;
+    while (c) {
+        struct mk_fat_node *next = c->next;
+        free_node(c);
+        free(c->name);
+        free(c);
+        c = next;
+    }
+}
+
+void mk_fat_free(struct mk_fat *fs)
+{
+    free_node(&fs->root);
+    memset(&fs->root, 0, sizeof fs->root);
+}
+
+const char *mk_fat_set_label(struct mk_fat *fs, const char *label)
+{
+    size_t n = strlen(label);
+    if (n > 11)
+        return "a volume label has at most 11 characters";
+    char l[11];
+    memset(l, ' ', 11);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)label[i];
+        if (c >= 'a' && c <= 'z')
+            c = (unsigned char)(c - 'a' + 'A');
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
+              strchr("$%'-_@~`!(){}^#&", c)))
+            return "a volume label may hold only letters, digits, spaces and $%'-_@~`!(){}^#&";
+        l[i] = (char)c;
+    }
+    memcpy(fs->label, l, 11);
+    return NULL;
+}
+
+void mk_fat_set_time(struct mk_fat *fs, int64_t epoch)
+{
+    /* FAT dates run from 1980 to 2107. */
+    if (epoch < 315532800)
+        epoch = 315532800;
+    if (epoch > 4354819198LL)
+        epoch = 4354819198LL;   /* 2107-12-31 23:59:58 */
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    fs->date = (uint16_t)((tm.tm_year + 1900 - 1980) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+    fs->time = (uint16_t)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+}
+
+/* ---- the tree ---------------------------------------------------------- */
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'a' && x <= 'z') x = (unsigned char)(x - 32);
+        if (y >= 'a' && y <= 'z') y = (unsigned char)(y - 32);
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
+static void short_to_text(const char s[11], char out[13])
+{
+    int k = 0;
+    for (int i = 0; i < 8 && s[i] != ' '; i++)
+        out[k++] = s[i];
+    if (s[8] != ' ') {
+        out[k++] = '.';
+        for (int i = 8; i < 11 && s[i] != ' '; i++)
+            out[k++] = s[i];
+    }
+    out[k] = 0;
+}
+
+/* A short name is taken when a sibling has it as its short name, or as
+ * its long name (lookups match either, case-insensitively). */
+static int sibling_taken(void *ctx, const char sn[11])
+{
+    const struct mk_fat_node *dir = ctx;
+    char text[13];
+    short_to_text(sn, text);
+    for (const struct mk_fat_node *c = dir->first; c; c = c->next)
+        if (memcmp(c->short_name, sn, 11) == 0 || ascii_casecmp(c->name, text) == 0)
+            return 1;
+    return 0;
+}
+
+static struct mk_fat_node *find_child(const struct mk_fat_node *dir, const char *name)
+{
+    char text[13];
+    for (struct mk_fat_node *c = dir->first; c; c = c->next) {
+        short_to_text(c->short_name, text);
+        if (ascii_casecmp(c->name, name) == 0 || ascii_casecmp(text, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static const char *add_child(struct mk_fat_node *dir, const char *name, int is_dir,
+                             struct mk_fat_node **out)
+{
+    const char *why = mk_fat_name_check(name);
+    if (why)
+        return why;
+    struct mk_fat_node *n = mk_zalloc(sizeof *n);
+    n->name = mk_strdup(name);
+    n->ulen = mk_utf8_to_utf16(name, n->uname, FAT_NAME_MAX);
+    n->is_dir = is_dir;
+    n->parent = dir;
+    int r = mk_fat_short_name(name, sibling_taken, dir, n->short_name);
+    if (r < 0) {
+        free(n->name);
+        free(n);
+        return "no free 8.3 name left in this folder";
+    }
+    n->need_lfn = r;
+    if (dir->last)
+        dir->last->next = n;
+    else
+        dir->first = n;
+    dir->last = n;
+    *out = n;
+    return NULL;
+}
+
+const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, uint64_t size)
+{
+    if (path[0] != '/')
+        return "destination must be an absolute path on the ESP (\"/...\")";
+    if (size > 0xffffffffULL)
+        return "file of 4 GiB or more: FAT cannot hold it";
+    struct mk_fat_node *dir = &fs->root;
+    const char *p = path;
+    char part[1024];
+    for (;;) {
+        while (*p == '/')
+            p++;
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        if (len == 0)
+            return "destination names a folder, not a file";
+        if (len >= sizeof part)
+            return "path component too long";
+        memcpy(part, p, len);
+        part[len] = 0;
+        p += len;
+        while (*p == '/')
+            p++;
+        int last = *p == 0;
+        struct mk_fat_node *c = find_child(dir, part);
+        if (last) {
+            if (c)
+                return c->is_dir ? "a folder of that name already exists"
+                                 : "a file of that name already exists (names are case-insensitive)";
+            const char *why = add_child(dir, part, 0, &c);
+            if (why)
+                return why;
+            c->data = data;
+            c->size = size;
+            return NULL;
+        }
+        if (c && !c->is_dir)
+            return "a parent folder on the path is a file";
+        if (!c) {
+            const char *why = add_child(dir, part, 1, &c);
+            if (why)
+                return why;
+        }
+        dir = c;
+    }
+}
+
+/* ---- sizes ------------------------------------------------------------- */
+
+static uint32_t lfn_slots(const struct mk_fat_node *n)
+{
+    return n->need_lfn ? (uint32_t)((n->ulen + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS) : 0;
+}
+
+/* 32-byte directory slots a folder needs. */
+static uint32_t dir_slots(const struct mk_fat *fs, const struct mk_fat_node *d)
+{
+    uint32_t n = 0;
+    if (d == &fs->root) {
+        if (memcmp(fs->label, "           ", 11) != 0)
+            n++;
+    } else {
+        n += 2;   /* "." and ".." */
+    }
+    for (const struct mk_fat_node *c = d->first; c; c = c->next)
+        n += 1 + lfn_slots(c);
+    return n;
+}
+
+static uint64_t node_clusters(const struct mk_fat *fs, const struct mk_fat_node *n, uint64_t cb, int fixed_root)
+{
+    if (n->is_dir) {
+        if (n == &fs->root && fixed_root)
+            return 0;
+        uint64_t c = mk_div_up((uint64_t)dir_slots(fs, n) * 32, cb);
+        return c ? c : 1;
+    }
+    return mk_div_up(n->size, cb);
+}
+
+static uint64_t tree_clusters(const struct mk_fat *fs, const struct mk_fat_node *n, uint64_t cb, int fixed_root)
+{
+    uint64_t sum = node_clusters(fs, n, cb, fixed_root);
+    for (const struct mk_fat_node *c = n->first; c; c = c->next)
+        sum += tree_clusters(fs, c, cb, fixed_root);
+    return sum;
+}
+
+uint64_t mk_fat_clusters_needed(const struct mk_fat *fs, uint32_t spc)
+{
+    /* Counted as on FAT32 (root in clusters): at most one cluster more
+     * than FAT12/16 need, which only errs on the safe side for messages. */
+    return tree_clusters(fs, &fs->root, (uint64_t)spc * SECTOR, 0);
+}
+
+static uint32_t root_entries_needed(const struct mk_fat *fs)
+{
+    /* 512 is what every formatter uses; more only if the root needs it. */
+    uint32_t n = dir_slots(fs, &fs->root);
+    n = (uint32_t)mk_align_up(n, SECTOR / 32);
+    return n < 512 ? 512 : n;
+}
+
+int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, size_t whylen)
+{
+    const char *r = mk_fat_choose(sectors, want_type, root_entries_needed(fs), &fs->g);
+    if (r) {
+        snprintf(why, whylen, "%s", r);
+        return MK_FAT_ETYPE;
+    }
+    uint64_t need = tree_clusters(fs, &fs->root, (uint64_t)fs->g.spc * SECTOR, fs->g.type != 32);
+    if (need > fs->g.clusters) {
+        snprintf(why, whylen, "the files need %llu clusters of %u bytes, the FAT%d volume has %u",
+                 (unsigned long long)need, fs->g.spc * SECTOR, fs->g.type, fs->g.clusters);
+        return MK_FAT_ENOSPC;
+    }
+    return MK_FAT_OK;
+}
+
+/* ---- layout and emission ---------------------------------------------- */
+
+struct emit {
+    struct mk_fat *fs;
+    uint32_t next;          /* next free cluster */
+    uint64_t cb;            /* bytes per cluster */
+    uint8_t *data;          /* the data area from cluster 2 on */
+    uint8_t *root;          /* FAT12/16 fixed root directory */
+};
+
+static void alloc_dirs(struct emit *e, struct mk_fat_node *n)
+{
+    if (n->is_dir) {
+        uint64_t c = node_clusters(e->fs, n, e->cb, e->fs->g.type != 32);
+        if (c) {
+            n->cluster = e->next;
+            n->nclusters = (uint32_t)c;
+            e->next += (uint32_t)c;
+        }
+        for (struct mk_fat_node *k = n->first; k; k = k->next)
+            alloc_dirs(e, k);
+    }
+}
+
+static void alloc_files(struct emit *e, struct mk_fat_node *n)
+{
+    for (struct mk_fat_node *k = n->first; k; k = k->next) {
+        if (k->is_dir) {
+            alloc_files(e, k);
+        } else {
+            uint64_t c = node_clusters(e->fs, k, e->cb, 0);
+            if (c) {
+                k->cluster = e->next;
+                k->nclusters = (uint32_t)c;
+                e->next += (uint32_t)c;
+            }
+        }
+    }
+}
+
+static uint8_t *cluster_ptr(struct emit *e, uint32_t cluster)
+{
+    return e->data + (uint64_t)(cluster - 2) * e->cb;
+}
+
+static void put_short(uint8_t *slot, const struct mk_fat *fs, const char name[11], uint8_t attr,
+                      uint32_t cluster, uint32_t size)
+{
+    struct fat_dirent d;
+    memset(&d, 0, sizeof d);
+    memcpy(d.name, name, 11);
+    d.attr = attr;
+    d.ctime = fs->time;
+    d.cdate = fs->date;
+    d.adate = fs->date;
+    d.mtime = fs->time;
+    d.mdate = fs->date;
+    d.cluster_hi = (uint16_t)(cluster >> 16);
+    d.cluster_lo = (uint16_t)cluster;
+    d.size = size;
+    memcpy(slot, &d, sizeof d);
+}
+
+/* Writes the LFN slots (last part first) and returns how many. */
+static uint32_t put_lfn(uint8_t *slot, const struct mk_fat_node *n)
+{
+    uint32_t count = lfn_slots(n);
+    uint8_t sum = fat_lfn_checksum(n->short_name);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t part = count - i;              /* 1-based part number */
+        struct fat_lfn l;
+        memset(&l, 0, sizeof l);
+        l.order = (uint8_t)(part | (i == 0 ? FAT_LFN_LAST : 0));
+        l.attr = FAT_ATTR_LFN;
+        l.checksum = sum;
+        uint16_t ch[FAT_LFN_CHARS];
+        for (int k = 0; k < FAT_LFN_CHARS; k++) {
+            int idx = (int)(part - 1) * FAT_LFN_CHARS + k;
+            ch[k] = idx < n->ulen ? n->uname[idx] : idx == n->ulen ? 0x0000 : 0xffff;
+        }
+        memcpy(l.name1, ch, sizeof l.name1);
+        memcpy(l.name2, ch + 5, sizeof l.name2);
+        memcpy(l.name3, ch + 11, sizeof l.name3);
+        memcpy(slot + 32 * i, &l, sizeof l);
+    }
+    return count;
+}
+
+static void write_dir(struct emit *e, struct mk_fat_node *d)
+{
+    struct mk_fat *fs = e->fs;
+    uint8_t *p = d == &fs->root && fs->g.type != 32 ? e->root : cluster_ptr(e, d->cluster);
+    uint32_t s = 0;
+    if (d == &fs->root) {
+        if (memcmp(fs->label, "           ", 11) != 0)
+            put_short(p + 32 * s++, fs, fs->label, FAT_ATTR_VOLUME_ID, 0, 0);
+    } else {
+        /* ".." of a folder in the root points at cluster 0, even on FAT32. */
+        uint32_t up = d->parent == &fs->root ? 0 : d->parent->cluster;
+        put_short(p + 32 * s++, fs, ".          ", FAT_ATTR_DIRECTORY, d->cluster, 0);
+        put_short(p + 32 * s++, fs, "..         ", FAT_ATTR_DIRECTORY, up, 0);
+    }
+    for (struct mk_fat_node *c = d->first; c; c = c->next) {
+        s += put_lfn(p + 32 * s, c);
+        put_short(p + 32 * s++, fs, c->short_name, c->is_dir ? FAT_ATTR_DIRECTORY : FAT_ATTR_ARCHIVE,
+                  c->cluster, c->is_dir ? 0 : (uint32_t)c->size);
+    }
+    for (struct mk_fat_node *c = d->first; c; c = c->next) {
+        if (c->is_dir)
+            write_dir(e, c);
+        else if (c->size)
+            memcpy(cluster_ptr(e, c->cluster), c->data, (size_t)c->size);
+    }
+}
+
+static void fat_set(uint8_t *fat, int type, uint32_t cluster, uint32_t value)
+{
+    if (type == 32) {
+        mk_put32(fat + 4 * (uint64_t)cluster, value & 0x0fffffff);
+    } else if (type == 16) {
+        mk_put16(fat + 2 * (uint64_t)cluster, (uint16_t)value);
+    } else {
+        /* Two 12-bit entries share three bytes. */
+        uint8_t *b = fat + cluster + cluster / 2;
+        value &= 0xfff;
+        if (cluster & 1) {
+            b[0] = (uint8_t)((b[0] & 0x0f) | (value << 4));
+            b[1] = (uint8_t)(value >> 4);
+        } else {
+            b[0] = (uint8_t)value;
+            b[1] = (uint8_t)((b[1] & 0xf0) | (value >> 8));
+        }
+    }
+}
+
+static void chain(uint8_t *fat, int type, const struct mk_fat_node *n)
+{
+    uint32_t eoc = type == 32 ? 0x0fffffff : type == 16 ? 0xffff : 0xfff;
+    for (uint32_t i = 0; i < n->nclusters; i++)
+        fat_set(fat, type, n->cluster + i, i + 1 < n->nclusters ? n->cluster + i + 1 : eoc);
+    for (const struct mk_fat_node *c = n->first; c; c = c->next)
+        chain(fat, type, c);
+}
+
+static void boot_sector(const struct mk_fat *fs, uint8_t *s, uint64_t hidden)
+{
+    const struct mk_fat_geom *g = &fs->g;
+    struct fat_bpb b;
+    memset(&b, 0, sizeof b);
+    /* jmp short past the BPB + nop; the code there (int 18h: "not
+     * bootable, try the next device", then halt) only runs if something
+     * chain-loads this volume. */
+    int ext = g->type == 32 ? (int)sizeof(struct fat32_ext) : (int)sizeof(struct fat16_ext);
+    int code = 36 + ext;
+    b.jmp[0] = 0xeb;
+    b.jmp[1] = (uint8_t)(code - 2);
+    b.jmp[2] = 0x90;
+    /* The spec recommends this OEM name: some drivers are fussier
+     * about anything else. */
+    memcpy(b.oem, "MSWIN4.1", 8);
+    b.bytes_per_sector = SECTOR;
+    b.sectors_per_cluster = (uint8_t)g->spc;
+    b.reserved_sectors = (uint16_t)g->reserved;
+    b.num_fats = (uint8_t)g->num_fats;
+    b.root_entries = (uint16_t)g->root_entries;
+    if (g->type != 32 && g->total_sectors < 0x10000)
+        b.total_sectors16 = (uint16_t)g->total_sectors;
+    else
+        b.total_sectors32 = g->total_sectors;
+    b.media = 0xf8;
+    b.fat_size16 = g->type == 32 ? 0 : (uint16_t)g->fat_sectors;
+    b.sectors_per_track = 63;
+    b.num_heads = 255;
+    b.hidden_sectors = hidden > 0xffffffffULL ? 0xffffffffu : (uint32_t)hidden;
+    memcpy(s, &b, sizeof b);
+
+    if (g->type == 32) {
+        struct fat32_ext x;
+        memset(&x, 0, sizeof x);
+        x.fat_size32 = g->fat_sectors;
+        x.root_cluster = fs->root.cluster;
+        x.fs_info_sector = 1;
+        x.backup_boot_sector = 6;
+        x.drive_number = 0x80;
+        x.boot_sig = 0x29;
+        x.volume_id = fs->volume_id;
+        memcpy(x.volume_label, memcmp(fs->label, "           ", 11) ? fs->label : "NO NAME    ", 11);
+        memcpy(x.fs_type, "FAT32   ", 8);
+        memcpy(s + 36, &x, sizeof x);
+    } else {
+        struct fat16_ext x;
+        memset(&x, 0, sizeof x);
+        x.drive_number = 0x80;
+        x.boot_sig = 0x29;
+        x.volume_id = fs->volume_id;
+        memcpy(x.volume_label, memcmp(fs->label, "           ", 11) ? fs->label : "NO NAME    ", 11);
+        memcpy(x.fs_type, g->type == 16 ? "FAT16   " : "FAT12   ", 8);
+        memcpy(s + 36, &x, sizeof x);
+    }
+    static const uint8_t not_bootable[] = { 0xcd, 0x18, 0xf4, 0xeb, 0xfd };  /* int 18h; hlt; jmp $-1 */
+    memcpy(s + code, not_bootable, sizeof not_bootable);
+    s[510] = 0x55;
+    s[511] = 0xaa;
+}
+
+static void fsinfo(const struct mk_fat *fs, uint8_t *s, uint32_t next_free)
+{
+    struct fat_fsinfo f;
+    memset(&f, 0, sizeof f);
+    f.lead_sig = 0x41615252;
+    f.struct_sig = 0x61417272;
+    f.free_count = fs->g.clusters - fs->used_clusters;
+    f.next_free = next_free;
+    f.trail_sig = 0xaa550000;
+    memcpy(s, &f, sizeof f);
+}
+
+void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img)
+{
+    const struct mk_fat_geom *g = &fs->g;
+    uint64_t base = part_lba * SECTOR;
+    struct emit e = { .fs = fs, .next = 2, .cb = (uint64_t)g->spc * SECTOR };
+
+    alloc_dirs(&e, &fs->root);
+    alloc_files(&e, &fs->root);
+    fs->used_clusters = e.next - 2;
+
+    /* Reserved area: boot sector; on FAT32 also FSInfo (1) and their
+     * backups (6, 7). */
+    uint8_t *res = mk_image_chunk(img, base, (uint64_t)g->reserved * SECTOR);
+    boot_sector(fs, res, part_lba);
+    if (g->type == 32) {
+        uint32_t next_free = e.next <= g->clusters + 1 ? e.next : 0xffffffffu;
+        fsinfo(fs, res + SECTOR, next_free);
+        memcpy(res + 6 * SECTOR, res, 2 * SECTOR);
+    }
+
+    /* FATs: only the sectors that hold used entries are non-zero. */
+    uint64_t entries = (uint64_t)e.next;   /* clusters 0 .. next-1 */
+    uint64_t fat_bytes = g->type == 12 ? mk_div_up(entries * 3, 2) : entries * (uint64_t)(g->type / 8);
+    fat_bytes = mk_align_up(fat_bytes, SECTOR);
+    uint8_t *fat = mk_image_chunk(img, base + (uint64_t)g->reserved * SECTOR, fat_bytes);
+    /* Entry 0 holds the media byte, entry 1 end-of-chain with the
+     * "clean unmount" and "no I/O error" bits set. */
+    fat_set(fat, g->type, 0, g->type == 32 ? 0x0ffffff8 : g->type == 16 ? 0xfff8 : 0xff8);
+    fat_set(fat, g->type, 1, g->type == 32 ? 0x0fffffff : g->type == 16 ? 0xffff : 0xfff);
+    chain(fat, g->type, &fs->root);
+    for (uint32_t i = 1; i < g->num_fats; i++) {
+        uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)i * g->fat_sectors) * SECTOR;
+        memcpy(mk_image_chunk(img, off, fat_bytes), fat, (size_t)fat_bytes);
+    }
+
+    if (g->type != 32) {
+        uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)g->num_fats * g->fat_sectors) * SECTOR;
+        e.root = mk_image_chunk(img, off, (uint64_t)g->root_sectors * SECTOR);
+    }
+    if (fs->used_clusters)
+        e.data = mk_image_chunk(img, base + (uint64_t)g->data_start * SECTOR, fs->used_clusters * e.cb);
+    write_dir(&e, &fs->root);
+}

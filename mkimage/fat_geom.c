@@ -1,0 +1,155 @@
+/* FAT geometry: sizes of the reserved area, the FATs and the root
+ * directory, and the FAT type, which the Microsoft FAT specification
+ * defines by the count of data clusters alone:
+ *   < 4085 clusters FAT12, < 65525 FAT16, else FAT32. */
+#include "mk_fat.h"
+#include "mk.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FAT32_MAX_CLUSTERS 0x0ffffff5u   /* highest cluster number 0x0FFFFFF6 */
+
+static int type_of(uint32_t clusters)
+{
+    if (clusters <= FAT12_MAX_CLUSTERS)
+        return 12;
+    if (clusters <= FAT16_MAX_CLUSTERS)
+        return 16;
+    return 32;
+}
+
+/* Does a FAT of fs sectors hold an entry for every cluster (plus the two
+ * reserved entries) of the data area that is left? */
+static int fat_covers(uint64_t avail, uint32_t spc, int bits, uint64_t fs, uint32_t nfats)
+{
+    if (avail <= fs * nfats)
+        return 1;   /* no data area at all: trivially covered */
+    uint64_t clusters = (avail - fs * nfats) / spc;
+    return (clusters + 2) * (uint64_t)bits <= fs * 512 * 8;
+}
+
+int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entries,
+                    struct mk_fat_geom *g)
+{
+    memset(g, 0, sizeof *g);
+    g->type = type;
+    g->spc = spc;
+    g->num_fats = 2;
+    if (sectors > 0xffffffffULL || spc == 0)
+        return -1;
+    g->total_sectors = (uint32_t)sectors;
+    g->reserved = type == 32 ? 32 : 1;
+    g->root_entries = type == 32 ? 0 : root_entries;
+    g->root_sectors = (uint32_t)mk_div_up((uint64_t)g->root_entries * 32, SECTOR);
+    uint64_t fixed = (uint64_t)g->reserved + g->root_sectors;
+    if (sectors <= fixed + 2)
+        return -1;
+    uint64_t avail = sectors - fixed;
+    int bits = type;
+    /* Smallest FAT that covers the clusters it leaves: a bigger FAT only
+     * leaves fewer clusters, so the predicate is monotonic. */
+    uint64_t lo = 1, hi = mk_div_up((avail / spc + 2) * (uint64_t)bits, 512 * 8);
+    if (hi < 1)
+        hi = 1;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (fat_covers(avail, spc, bits, mid, g->num_fats))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    g->fat_sectors = (uint32_t)lo;
+    uint64_t data = fixed + (uint64_t)lo * g->num_fats;
+    /* Start the data area on a cluster boundary (the volume itself starts
+     * 1 MiB aligned), so clusters line up with flash pages. */
+    uint64_t pad = (spc - data % spc) % spc;
+    g->reserved += (uint32_t)pad;
+    data += pad;
+    if (data >= sectors)
+        return -1;
+    g->data_start = (uint32_t)data;
+    uint64_t clusters = (sectors - data) / spc;
+    if (clusters == 0 || clusters > FAT32_MAX_CLUSTERS)
+        return -1;
+    g->clusters = (uint32_t)clusters;
+    return type_of(g->clusters) == type ? 0 : -1;
+}
+
+uint32_t mk_fat_recommended_spc(uint64_t sectors, int type)
+{
+    /* The spec's DskTableFAT16 / DskTableFAT32 (512-byte sectors). */
+    if (type == 32) {
+        if (sectors <= 66600) return 0;
+        if (sectors <= 532480) return 1;
+        if (sectors <= 16777216) return 8;
+        if (sectors <= 33554432) return 16;
+        if (sectors <= 67108864) return 32;
+        return 64;
+    }
+    if (type == 16) {
+        if (sectors <= 8400) return 0;
+        if (sectors <= 32680) return 2;
+        if (sectors <= 262144) return 4;
+        if (sectors <= 524288) return 8;
+        if (sectors <= 1048576) return 16;
+        if (sectors <= 2097152) return 32;
+        if (sectors <= 4194304) return 64;
+        return 0;
+    }
+    /* FAT12 has no table (it is floppy territory): the smallest cluster
+     * that keeps the count under the FAT12 limit. */
+    for (uint32_t spc = 1; spc <= 64; spc *= 2)
+        if (sectors / spc <= FAT12_MAX_CLUSTERS)
+            return spc;
+    return 0;
+}
+
+const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, struct mk_fat_geom *g)
+{
+    static char why[256];
+    static const int order[] = { 32, 16, 12 };
+    if (want == 0) {
+        for (int i = 0; i < 3; i++) {
+            uint32_t spc = mk_fat_recommended_spc(sectors, order[i]);
+            if (spc && mk_fat_geometry(sectors, order[i], spc, root_entries, g) == 0)
+                return NULL;
+        }
+        /* Sizes the tables leave out: any cluster size that works. */
+        for (int i = 0; i < 3; i++)
+            for (uint32_t spc = 1; spc <= 64; spc *= 2)
+                if (mk_fat_geometry(sectors, order[i], spc, root_entries, g) == 0)
+                    return NULL;
+        snprintf(why, sizeof why, "%llu sectors is too small for any FAT volume",
+                 (unsigned long long)sectors);
+        return why;
+    }
+    if (want != 12 && want != 16 && want != 32) {
+        snprintf(why, sizeof why, "FAT%d is not a FAT type (12, 16 or 32)", want);
+        return why;
+    }
+    uint32_t spc = mk_fat_recommended_spc(sectors, want);
+    if (spc && mk_fat_geometry(sectors, want, spc, root_entries, g) == 0)
+        return NULL;
+    for (spc = 1; spc <= 64; spc *= 2)
+        if (mk_fat_geometry(sectors, want, spc, root_entries, g) == 0)
+            return NULL;
+
+    /* Say why: the cluster count with the smallest and largest clusters. */
+    struct mk_fat_geom small, big;
+    mk_fat_geometry(sectors, want, 1, root_entries, &small);
+    mk_fat_geometry(sectors, want, 64, root_entries, &big);
+    char size[32];
+    mk_format_size(sectors * SECTOR, size, sizeof size);
+    uint32_t min = want == 12 ? 1 : want == 16 ? FAT12_MAX_CLUSTERS + 1 : FAT16_MAX_CLUSTERS + 1;
+    uint32_t max = want == 12 ? FAT12_MAX_CLUSTERS : want == 16 ? FAT16_MAX_CLUSTERS : FAT32_MAX_CLUSTERS;
+    if (big.clusters > max)
+        snprintf(why, sizeof why,
+                 "FAT%d allows at most %u clusters, but a %s ESP has %u even with 32 KiB clusters",
+                 want, max, size, big.clusters);
+    else
+        snprintf(why, sizeof why,
+                 "FAT%d needs at least %u clusters, but a %s ESP has at most %u (512-byte clusters)",
+                 want, min, size, small.clusters);
+    return why;
+}

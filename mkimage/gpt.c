@@ -1,0 +1,58 @@
+/* Primary and backup GPT: two partitions ("BIOS boot" when the image has
+ * BIOS parts, "EFI system"), CRCs over entries and headers. */
+#include "mk_disk.h"
+#include "crc32.h"
+
+#include <string.h>
+
+static const uint8_t type_esp[16] = GPT_GUID_ESP;
+static const uint8_t type_bios[16] = GPT_GUID_BIOS_BOOT;
+
+static void put_name(struct gpt_entry *e, const char *ascii)
+{
+    for (size_t i = 0; ascii[i] && i < 36; i++)
+        e->name[i] = (uint16_t)(uint8_t)ascii[i];
+}
+
+void mk_gpt_entries(const struct mk_layout *l, uint8_t entries[GPT_ENTRIES_BYTES])
+{
+    memset(entries, 0, GPT_ENTRIES_BYTES);
+    struct gpt_entry e[2];
+    memset(e, 0, sizeof e);
+    int n = 0;
+    if (l->has_bios_part) {
+        memcpy(e[n].type_guid, type_bios, 16);
+        memcpy(e[n].unique_guid, l->bios_guid, 16);
+        e[n].first_lba = l->bios_first;
+        e[n].last_lba = l->bios_last;
+        put_name(&e[n], "BIOS boot");
+        n++;
+    }
+    memcpy(e[n].type_guid, type_esp, 16);
+    memcpy(e[n].unique_guid, l->esp_guid, 16);
+    e[n].first_lba = l->esp_first;
+    e[n].last_lba = l->esp_last;
+    put_name(&e[n], "EFI system");
+    n++;
+    memcpy(entries, e, (size_t)n * sizeof e[0]);
+}
+
+void mk_gpt_header(const struct mk_layout *l, const uint8_t entries[GPT_ENTRIES_BYTES], int backup,
+                   struct gpt_header *h)
+{
+    uint64_t last = l->total_sectors - 1;
+    memset(h, 0, sizeof *h);
+    h->signature = GPT_SIGNATURE;
+    h->revision = GPT_REVISION;
+    h->header_size = GPT_HEADER_SIZE;
+    h->my_lba = backup ? last : 1;
+    h->alternate_lba = backup ? 1 : last;
+    h->first_usable_lba = 2 + GPT_ENTRIES_BYTES / 512;
+    h->last_usable_lba = l->last_usable;
+    memcpy(h->disk_guid, l->disk_guid, 16);
+    h->entries_lba = backup ? last - GPT_ENTRIES_BYTES / 512 : 2;
+    h->entry_count = GPT_ENTRY_COUNT;
+    h->entry_size = GPT_ENTRY_SIZE;
+    h->entries_crc32 = crc32_update(0, entries, GPT_ENTRIES_BYTES);
+    h->header_crc32 = gpt_header_crc(h);
+}

@@ -1,0 +1,383 @@
+/* Writing the image: sparse (only chunks, and within them only non-zero
+ * 4 KiB blocks, are written; ftruncate gives the size), into a temporary
+ * file next to the output which is renamed over it at the end. Any
+ * failure, or a signal, removes the temporary file and leaves an
+ * existing output as it was. */
+#include "mk_image.h"
+#include "mk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define BLOCK 4096u
+
+uint8_t *mk_image_chunk(struct mk_image *img, uint64_t off, uint64_t len)
+{
+    if (img->n == img->cap) {
+        img->cap = img->cap ? img->cap * 2 : 16;
+        img->chunk = mk_realloc(img->chunk, img->cap * sizeof *img->chunk);
+    }
+    struct mk_chunk *c = &img->chunk[img->n++];
+    c->off = off;
+    c->len = len;
+    c->data = mk_zalloc((size_t)len);
+    return c->data;
+}
+
+void mk_image_free(struct mk_image *img)
+{
+    for (size_t i = 0; i < img->n; i++)
+        free(img->chunk[i].data);
+    free(img->chunk);
+    img->chunk = NULL;
+    img->n = img->cap = 0;
+}
+
+/* ---- the temporary file, removed on every way out --------------------- */
+
+static char temp_path[PATH_MAX + 16];
+static volatile sig_atomic_t temp_live;
+
+static void remove_temp(void)
+{
+    if (temp_live) {
+        unlink(temp_path);
+        temp_live = 0;
+    }
+}
+
+static void on_signal(int sig)
+{
+    if (temp_live)
+        unlink(temp_path);   /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void guard_temp(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    atexit(remove_temp);
+    int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], on_signal);
+    /* Past a file-size limit (ulimit -f) write() should fail with EFBIG
+     * and be reported, not kill us with the temp file left behind. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* ---- checks on the output path ----------------------------------------- */
+
+/* Is `dev` (a block device) or a partition of it mounted? Compares the
+ * device numbers of every mount source that is a block device: a
+ * partition's parent disk is found through /sys. */
+static int device_mounted(dev_t dev)
+{
+    FILE *f = fopen("/proc/self/mounts", "re");
+    if (!f)
+        return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *sp = strchr(line, ' ');
+        if (!sp || line[0] != '/')
+            continue;
+        *sp = 0;
+        struct stat st;
+        if (stat(line, &st) != 0 || !S_ISBLK(st.st_mode))
+            continue;
+        if (st.st_rdev == dev) {
+            found = 1;
+            break;
+        }
+        /* /sys/dev/block/MAJ:MIN/../dev is the whole disk of a partition. */
+        char sys[128], buf[64];
+        snprintf(sys, sizeof sys, "/sys/dev/block/%u:%u/../dev", major(st.st_rdev), minor(st.st_rdev));
+        FILE *d = fopen(sys, "re");
+        if (d) {
+            unsigned ma, mi;
+            if (fgets(buf, sizeof buf, d) && sscanf(buf, "%u:%u", &ma, &mi) == 2 &&
+                makedev(ma, mi) == dev)
+                found = 1;
+            fclose(d);
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* Is `path` itself a mount point (a bind-mounted file, say)? */
+static int path_is_mountpoint(const char *path)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return 0;
+    FILE *f = fopen("/proc/self/mounts", "re");
+    if (!f)
+        return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char src[2048], dir[2048];
+        if (sscanf(line, "%2047s %2047s", src, dir) == 2 && strcmp(dir, real) == 0)
+            found = 1;
+    }
+    fclose(f);
+    return found;
+}
+
+int mk_output_check(const char *path, const struct mk_write_opts *o)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            mk_error(path, "is a directory; give the image file's name");
+            return -1;
+        }
+        if (S_ISBLK(st.st_mode)) {
+            if (!o->force_device) {
+                mk_error(path, "is a block device: writing to a device needs --force-device "
+                               "(or write an image file and dd it)");
+                return -1;
+            }
+            if (device_mounted(st.st_rdev)) {
+                mk_error(path, "is mounted (or one of its partitions is): unmount it first");
+                return -1;
+            }
+            return 0;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            mk_error(path, "exists and is not a regular file");
+            return -1;
+        }
+        if (path_is_mountpoint(path) && !o->force_device) {
+            mk_error(path, "is a mount point: refusing to replace it without --force-device");
+            return -1;
+        }
+    } else if (errno != ENOENT) {
+        mk_error(path, "cannot stat: %s", strerror(errno));
+        return -1;
+    }
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    const char *dir = dirname(copy);
+    if (stat(dir, &st) != 0) {
+        mk_error(path, "folder %s does not exist", dir);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        mk_error(path, "%s is not a folder", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static int cmp_chunk(const void *a, const void *b)
+{
+    const struct mk_chunk *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int zero_block(const uint8_t *p, size_t n)
+{
+    /* Word-wise: this runs over every byte of file data. */
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w)
+            return 0;
+    }
+    for (; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+static int pwrite_all(int fd, const uint8_t *p, uint64_t len, uint64_t off)
+{
+    while (len) {
+        size_t n = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += w;
+        off += (uint64_t)w;
+        len -= (uint64_t)w;
+    }
+    return 0;
+}
+
+/* Writes the non-zero runs of one chunk (BLOCK-aligned in the image). */
+static int write_chunk(int fd, const struct mk_chunk *c)
+{
+    uint64_t pos = 0;
+    while (pos < c->len) {
+        /* Skip zero blocks, then gather the following non-zero ones. */
+        uint64_t blk = BLOCK - (c->off + pos) % BLOCK;
+        if (blk > c->len - pos)
+            blk = c->len - pos;
+        if (zero_block(c->data + pos, (size_t)blk)) {
+            pos += blk;
+            continue;
+        }
+        uint64_t start = pos;
+        pos += blk;
+        while (pos < c->len) {
+            uint64_t b = c->len - pos < BLOCK ? c->len - pos : BLOCK;
+            if (zero_block(c->data + pos, (size_t)b))
+                break;
+            pos += b;
+        }
+        if (pwrite_all(fd, c->data + start, pos - start, c->off + start) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int sort_and_check(const struct mk_image *img, struct mk_chunk **out)
+{
+    struct mk_chunk *s = mk_zalloc(img->n * sizeof *s + 1);
+    memcpy(s, img->chunk, img->n * sizeof *s);
+    qsort(s, img->n, sizeof *s, cmp_chunk);
+    for (size_t i = 0; i < img->n; i++) {
+        if (s[i].off + s[i].len > img->size || (i && s[i - 1].off + s[i - 1].len > s[i].off)) {
+            free(s);
+            return -1;   /* a bug in the layout, not a user error */
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+/* A block device gets every byte: stale data between our chunks (old
+ * FATs, an old backup GPT) would otherwise show through. The old backup
+ * GPT at the end of a bigger device is wiped too. */
+static int write_device(const struct mk_image *img, const struct mk_chunk *s, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_EXCL | O_CLOEXEC);
+    if (fd < 0) {
+        mk_error(path, "cannot open device: %s", strerror(errno));
+        return -1;
+    }
+    off_t dev_size = lseek(fd, 0, SEEK_END);
+    if (dev_size < 0 || (uint64_t)dev_size < img->size) {
+        char a[32], b[32];
+        mk_format_size(img->size, a, sizeof a);
+        mk_format_size(dev_size < 0 ? 0 : (uint64_t)dev_size, b, sizeof b);
+        mk_error(path, "device holds %s, the image needs %s", b, a);
+        close(fd);
+        return -1;
+    }
+    static uint8_t zeros[1 << 20];
+    uint64_t pos = 0;
+    for (size_t i = 0; i <= img->n; i++) {
+        uint64_t until = i < img->n ? s[i].off : img->size;
+        while (pos < until) {
+            uint64_t n = until - pos > sizeof zeros ? sizeof zeros : until - pos;
+            if (pwrite_all(fd, zeros, n, pos) < 0)
+                goto fail;
+            pos += n;
+        }
+        if (i < img->n) {
+            if (pwrite_all(fd, s[i].data, s[i].len, s[i].off) < 0)
+                goto fail;
+            pos = s[i].off + s[i].len;
+        }
+    }
+    if ((uint64_t)dev_size > img->size + 33 * SECTOR &&
+        pwrite_all(fd, zeros, 33 * SECTOR, (uint64_t)dev_size - 33 * SECTOR) < 0)
+        goto fail;
+    if (fsync(fd) < 0)
+        goto fail;
+    if (close(fd) < 0) {
+        mk_error(path, "write failed: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+fail:
+    mk_error(path, "write failed: %s", strerror(errno));
+    close(fd);
+    return -1;
+}
+
+int mk_image_write(const struct mk_image *img, const char *path, const struct mk_write_opts *o)
+{
+    if (mk_output_check(path, o) < 0)
+        return -1;
+    struct mk_chunk *s;
+    if (sort_and_check(img, &s) < 0) {
+        mk_error(path, "internal error: image regions overlap");
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
+        int r = write_device(img, s, path);
+        free(s);
+        return r;
+    }
+
+    guard_temp();
+    if ((size_t)snprintf(temp_path, sizeof temp_path, "%s.tmpXXXXXX", path) >= sizeof temp_path) {
+        mk_error(path, "path too long");
+        free(s);
+        return -1;
+    }
+    int fd = mkstemp(temp_path);
+    if (fd < 0) {
+        mk_error(path, "cannot create a temporary file next to it: %s", strerror(errno));
+        free(s);
+        return -1;
+    }
+    temp_live = 1;
+    /* mkstemp makes the file 0600; an image is an ordinary file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    const char *what = "write failed";
+    if (fchmod(fd, 0666 & ~mask) < 0)
+        goto fail;
+    what = "cannot set the image size";
+    if (ftruncate(fd, (off_t)img->size) < 0)
+        goto fail;
+    what = "write failed";
+    for (size_t i = 0; i < img->n; i++)
+        if (write_chunk(fd, &s[i]) < 0)
+            goto fail;
+    if (close(fd) < 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    what = "cannot rename the temporary file into place";
+    if (rename(temp_path, path) < 0)
+        goto fail;
+    temp_live = 0;
+    free(s);
+    return 0;
+fail:
+    mk_error(path, "%s: %s", what, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    remove_temp();
+    free(s);
+    return -1;
+}

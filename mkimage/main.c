@@ -1,0 +1,179 @@
+/* mkimage: lays a hyboot kernel, its BIOS stages and its UEFI loader onto
+ * one disk image (GPT + hybrid MBR, FAT ESP). This file is the command
+ * line; the work is in plan.c and the writers it calls. */
+#include "mk.h"
+#include "mk_image.h"
+#include "mk_opts.h"
+#include "mk_plan.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef MKIMAGE_HAVE_INSPECT
+#include "inspect.h"
+#endif
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+"usage: mkimage -o IMAGE --kernel FILE [--efi FILE] [--stage1 FILE --stage2 FILE] [options]\n"
+"       mkimage -c RECIPE [options]        (options override the recipe)\n"
+"       mkimage --inspect IMAGE            (check an image or a written device)\n"
+"\n"
+"Builds one disk image that boots the kernel under legacy BIOS and UEFI:\n"
+"GPT + hybrid MBR, stage2 in a BIOS boot partition, a FAT ESP holding\n"
+"/EFI/BOOT/BOOTX64.EFI, /boot/kernel.elf and /boot/boot.cfg.\n"
+"\n"
+"inputs:\n"
+"  --kernel FILE         ELF64 x86-64 kernel          -> /boot/kernel.elf\n"
+"  --efi FILE            UEFI loader (PE32+ x86-64)   -> /EFI/BOOT/BOOTX64.EFI\n"
+"  --stage1 FILE         MBR boot code (440 bytes, patched with where stage2 is)\n"
+"  --stage2 FILE         BIOS stage2                  -> BIOS boot partition\n"
+"  --file SRC=DEST       any extra file onto the ESP (repeatable; folders are created)\n"
+"  --cmdline TEXT        kernel command line (boot.cfg)\n"
+"  --resolution WxH      preferred framebuffer mode (boot.cfg)\n"
+"  Leave out --efi for a BIOS-only image, --stage1/--stage2 for a UEFI-only one.\n"
+"\n"
+"image:\n"
+"  -o, --output IMAGE    the image file to write (written to IMAGE.tmpXXXXXX, then renamed)\n"
+"  -c, --config RECIPE   read settings from RECIPE (\"key = value\" lines, keys as below)\n"
+"  --size SIZE           image size, e.g. 2M, 64M, 8G, 3T (default 64M; sparse)\n"
+"  --fat 12|16|32|auto   ESP FAT type (default auto: FAT32 when the cluster count allows)\n"
+"  --label NAME          ESP volume label (default HYBOOT)\n"
+"  --mbr MODE            hybrid (default: 0xEE + active ESP entry), protective (0xEE only),\n"
+"                        or mbr-only (no GPT; for CSMs that will not boot GPT media)\n"
+"  --esp-mbr-type ef|0c  MBR type of the ESP entry (default ef)\n"
+"  --active-ee           mark the 0xEE entry active instead of the ESP entry\n"
+"  --seed TEXT           derive GUIDs and signatures from TEXT (default: hash of the inputs)\n"
+"  --force-device        allow IMAGE to be a block device (written in place, all bytes)\n"
+"\n"
+"other:\n"
+"  --print-layout        show the plan (partitions, FAT, files, boot.cfg); write nothing\n"
+"  --inspect IMAGE       print the layout of an existing image and check it\n"
+"  -h, --help            this text\n"
+"  -V, --version         version\n"
+"\n"
+"Timestamps come from SOURCE_DATE_EPOCH, else 1980-01-01: same inputs, same bytes.\n"
+"Exit status: 0 ok, 1 failure, 2 usage error. See docs/mkimage.md.\n");
+}
+
+enum {
+    OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
+    OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
+    OPT_PRINT, OPT_INSPECT,
+};
+
+static const struct option longopts[] = {
+    { "output", required_argument, 0, 'o' },
+    { "config", required_argument, 0, 'c' },
+    { "kernel", required_argument, 0, OPT_KERNEL },
+    { "efi", required_argument, 0, OPT_EFI },
+    { "stage1", required_argument, 0, OPT_STAGE1 },
+    { "stage2", required_argument, 0, OPT_STAGE2 },
+    { "file", required_argument, 0, OPT_FILE },
+    { "cmdline", required_argument, 0, OPT_CMDLINE },
+    { "resolution", required_argument, 0, OPT_RESOLUTION },
+    { "size", required_argument, 0, OPT_SIZE },
+    { "fat", required_argument, 0, OPT_FAT },
+    { "label", required_argument, 0, OPT_LABEL },
+    { "mbr", required_argument, 0, OPT_MBR },
+    { "esp-mbr-type", required_argument, 0, OPT_ESP_TYPE },
+    { "active-ee", no_argument, 0, OPT_ACTIVE_EE },
+    { "seed", required_argument, 0, OPT_SEED },
+    { "force-device", no_argument, 0, OPT_FORCE },
+    { "print-layout", no_argument, 0, OPT_PRINT },
+    { "inspect", required_argument, 0, OPT_INSPECT },
+    { "help", no_argument, 0, 'h' },
+    { "version", no_argument, 0, 'V' },
+    { 0, 0, 0, 0 },
+};
+
+static int inspect(const char *path)
+{
+#ifdef MKIMAGE_HAVE_INSPECT
+    return inspect_image(path, stdout) == 0 ? MK_EXIT_OK : MK_EXIT_FAIL;
+#else
+    mk_error(path, "--inspect: not built into this mkimage (mkimage/inspect.c missing)");
+    return MK_EXIT_FAIL;
+#endif
+}
+
+int main(int argc, char **argv)
+{
+    struct mk_opts cmd, opts;
+    mk_opts_init(&cmd);
+    mk_opts_init(&opts);
+    const char *recipe = NULL, *inspect_path = NULL;
+    int print = 0, c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:c:hV", longopts, NULL)) != -1) {
+        const char *key = NULL;
+        switch (c) {
+        case 'h': usage(stdout); return MK_EXIT_OK;
+        case 'V': printf(MK_NAME " (hyboot) " MK_VERSION "\n"); return MK_EXIT_OK;
+        case 'c': recipe = optarg; continue;
+        case OPT_PRINT: print = 1; continue;
+        case OPT_INSPECT: inspect_path = optarg; continue;
+        case ':':
+            mk_error(argv[optind - 1], "option needs a value; see --help");
+            return MK_EXIT_USAGE;
+        case '?':
+            mk_error(argv[optind - 1], "unknown option; see --help");
+            return MK_EXIT_USAGE;
+        default:
+            break;
+        }
+        if (c == 'o') {
+            key = "output";
+        } else {
+            for (const struct option *lo = longopts; lo->name; lo++)
+                if (lo->val == c)
+                    key = lo->name;
+        }
+        if (!key)
+            return MK_EXIT_USAGE;
+        if (mk_opts_set(&cmd, key, optarg ? optarg : "yes", "command line", NULL) < 0)
+            return MK_EXIT_USAGE;
+    }
+    if (optind < argc) {
+        mk_error(argv[optind], "unexpected argument; see --help");
+        return MK_EXIT_USAGE;
+    }
+    if (inspect_path)
+        return inspect(inspect_path);
+
+    if (recipe) {
+        int r = mk_recipe_load(&opts, recipe);
+        if (r)
+            return r;
+    }
+    mk_opts_merge(&opts, &cmd);
+    if (!opts.output && !print) {
+        mk_error(NULL, "no output given (-o IMAGE, or output = ... in the recipe); see --help");
+        return MK_EXIT_USAGE;
+    }
+
+    struct mk_plan plan;
+    struct mk_write_opts wo = { .force_device = opts.force_device > 0 };
+    /* Refuse a bad output before the work of reading inputs. */
+    if (!print && mk_output_check(opts.output, &wo) < 0)
+        return MK_EXIT_FAIL;
+    int r = mk_plan_make(&plan, &opts);
+    if (r == MK_EXIT_OK) {
+        if (print) {
+            mk_plan_print(&plan, stdout);
+        } else {
+            struct mk_image img = { 0 };
+            mk_plan_render(&plan, &img);
+            if (mk_image_write(&img, opts.output, &wo) < 0)
+                r = MK_EXIT_FAIL;
+            mk_image_free(&img);
+        }
+    }
+    mk_plan_free(&plan);
+    mk_opts_free(&opts);
+    return r;
+}

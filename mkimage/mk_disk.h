@@ -1,0 +1,71 @@
+/* The partition layout of a hyboot image and the writers of its MBR and
+ * GPT (see "The disk image" in DESIGN.md and docs/mkimage.md). */
+#ifndef HYBOOT_MK_DISK_H
+#define HYBOOT_MK_DISK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gpt.h"
+#include "mbr.h"
+
+enum mk_mbr_mode {
+    MK_MBR_HYBRID,      /* 0xEE over LBA 1..ESP-1, ESP entry active */
+    MK_MBR_PROTECTIVE,  /* one 0xEE entry over the whole disk */
+    MK_MBR_ONLY,        /* no GPT: ESP entry active (for CSMs that ignore GPT media) */
+};
+
+#define MK_BIOS_FIRST_LBA 34u        /* right after the primary entry array */
+#define MK_ESP_FIRST_LBA  2048u      /* 1 MiB aligned */
+#define MK_GPT_TAIL       33u        /* backup entries (32) + backup header (1) */
+/* FAT32's total-sector field is 32 bits, so is an MBR entry's count. */
+#define MK_ESP_MAX_SECTORS 0xffffffffULL
+
+struct mk_layout {
+    uint64_t total_sectors;
+    uint64_t last_usable;          /* total - 34 */
+    int      has_bios_part;        /* BIOS boot partition present */
+    uint64_t bios_first, bios_last;
+    uint64_t esp_first, esp_last;  /* inclusive */
+    enum mk_mbr_mode mbr;
+    uint8_t  esp_mbr_type;         /* 0xef or 0x0c */
+    int      active_ee;            /* mark the 0xEE entry active (and not the ESP) */
+    uint32_t disk_signature;
+    uint8_t  disk_guid[16], bios_guid[16], esp_guid[16];
+};
+
+/* Fills the geometry of `l` for an image of `total_sectors`; the caller
+ * sets mbr, esp_mbr_type, active_ee, has_bios_part and the GUIDs. Returns
+ * 0, or -1 when the disk is too small for the fixed regions. */
+int mk_layout_compute(struct mk_layout *l, uint64_t total_sectors);
+/* Sectors the ESP would have on a disk of `total_sectors` (0 if none). */
+uint64_t mk_layout_esp_sectors(uint64_t total_sectors);
+
+/* ---- identifiers from the seed ----------------------------------------- */
+/* A GUID derived from SHA-256(seed, purpose) with the RFC 4122 variant
+ * (10xx) and version 4 bits set, in on-disk byte order. */
+void mk_guid_derive(const uint8_t seed[32], const char *purpose, uint8_t out[16]);
+/* 32 bits derived the same way, never 0 (disk signature, FAT volume id). */
+uint32_t mk_u32_derive(const uint8_t seed[32], const char *purpose);
+
+/* ---- MBR ------------------------------------------------------------- */
+/* CHS of `lba` for a 255-head, 63-sector geometry, packed the MBR way;
+ * LBAs past cylinder 1023 saturate to FE FF FF. */
+void mk_chs(uint64_t lba, uint8_t out[3]);
+/* One MBR entry; first and count are clamped to 32 bits (0xFFFFFFFF). */
+void mk_mbr_entry(struct mbr_part *e, uint8_t type, int active, uint64_t first, uint64_t count);
+/* Checks stage1 (at most 440 bytes, patch record with its magic) and
+ * returns NULL or a reason. */
+const char *mk_stage1_check(const uint8_t *code, uint64_t size);
+/* Writes LBA 0: stage1 (or NULL: a stub that says the disk is not
+ * BIOS-bootable) patched with where stage2 is, disk signature, table. */
+void mk_mbr_build(uint8_t sector[512], const struct mk_layout *l,
+                  const uint8_t *stage1, uint64_t stage1_size, uint32_t stage2_sectors);
+
+/* ---- GPT --------------------------------------------------------------- */
+/* The entry array (GPT_ENTRIES_BYTES). */
+void mk_gpt_entries(const struct mk_layout *l, uint8_t entries[GPT_ENTRIES_BYTES]);
+/* Primary (backup = 0) or backup header for that entry array. */
+void mk_gpt_header(const struct mk_layout *l, const uint8_t entries[GPT_ENTRIES_BYTES], int backup,
+                   struct gpt_header *h);
+
+#endif

@@ -1,0 +1,101 @@
+/* The FAT12/16/32 formatter and writer for the ESP: picks the FAT type
+ * by cluster count (Microsoft FAT specification), builds a directory tree
+ * with long names and unique 8.3 names, lays files out contiguously and
+ * emits only the non-zero regions into an mk_image. */
+#ifndef HYBOOT_MK_FAT_H
+#define HYBOOT_MK_FAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fat.h"
+#include "mk_image.h"
+
+struct mk_fat_geom {
+    int      type;              /* 12, 16 or 32 */
+    uint32_t total_sectors;
+    uint32_t spc;               /* sectors per cluster */
+    uint32_t reserved;          /* reserved sectors (boot sector, FSInfo, backup) */
+    uint32_t num_fats;
+    uint32_t fat_sectors;       /* per FAT */
+    uint32_t root_entries;      /* FAT12/16 fixed root directory */
+    uint32_t root_sectors;
+    uint32_t data_start;        /* first sector of cluster 2, volume-relative */
+    uint32_t clusters;          /* count of data clusters */
+};
+
+/* Geometry of a volume of `sectors` formatted as `type` with `spc`
+ * sectors per cluster (root_entries for FAT12/16). Returns 0 when the
+ * resulting cluster count is one the spec assigns to that type, -1 when
+ * not (g is still filled as far as it could be computed). */
+int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entries,
+                    struct mk_fat_geom *g);
+/* Sectors per cluster the spec's tables recommend for this size and type,
+ * or 0 when the tables say the type should not be used at this size. */
+uint32_t mk_fat_recommended_spc(uint64_t sectors, int type);
+/* Picks the geometry: want 0 = automatic (FAT32 when the cluster count
+ * allows it, else FAT16, else FAT12), or 12/16/32 forced. Returns NULL, or
+ * a reason (static buffer) why the forced type cannot be used. */
+const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, struct mk_fat_geom *g);
+
+/* ---- names ----------------------------------------------------------- */
+/* NULL when `name` is usable as a long file name, else a reason. */
+const char *mk_fat_name_check(const char *name);
+/* Called with a candidate 8.3 name; returns non-zero when it is taken. */
+typedef int (*mk_fat_taken_fn)(void *ctx, const char short_name[11]);
+/* The 8.3 name for long name `name` (checked with mk_fat_name_check),
+ * unique according to `taken`: upper-cased, invalid characters as '_',
+ * and a "~N" tail when the long name does not fit 8.3 or collides.
+ * Returns 0 when the short name spells the long name exactly (no LFN
+ * entries needed), 1 when LFN entries must carry the real name. */
+int mk_fat_short_name(const char *name, mk_fat_taken_fn taken, void *ctx, char out[11]);
+/* UTF-8 to UTF-16; returns the number of units or -1 (bad UTF-8, > max). */
+int mk_utf8_to_utf16(const char *s, uint16_t *out, size_t max);
+
+/* ---- the volume -------------------------------------------------------- */
+struct mk_fat_node {
+    char    *name;              /* long name, UTF-8 */
+    uint16_t uname[FAT_NAME_MAX];
+    int      ulen;
+    char     short_name[11];
+    int      need_lfn;
+    int      is_dir;
+    const uint8_t *data;        /* file contents (not owned) */
+    uint64_t size;
+    struct mk_fat_node *parent, *first, *last, *next;
+    uint32_t cluster, nclusters;
+};
+
+struct mk_fat {
+    struct mk_fat_node root;
+    char     label[11];         /* space padded; all spaces: no label */
+    uint32_t volume_id;
+    uint16_t date, time;        /* FAT-encoded timestamp of every entry */
+    struct mk_fat_geom g;
+    uint32_t used_clusters;
+};
+
+void mk_fat_init(struct mk_fat *fs);
+void mk_fat_free(struct mk_fat *fs);
+/* NULL or a reason; up to 11 characters valid in 8.3 names (and spaces),
+ * stored upper-case. */
+const char *mk_fat_set_label(struct mk_fat *fs, const char *label);
+/* Timestamps from seconds since 1970 (UTC), clamped to FAT's 1980..2107. */
+void mk_fat_set_time(struct mk_fat *fs, int64_t epoch);
+/* Adds a file at absolute path "/a/b/c" (folders created); data is kept
+ * by reference. NULL or a reason (bad name, exists, parent is a file,
+ * file of 4 GiB or more). */
+const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, uint64_t size);
+
+#define MK_FAT_OK      0
+#define MK_FAT_ETYPE   1    /* the forced FAT type is impossible at this size */
+#define MK_FAT_ENOSPC  2    /* the contents do not fit */
+/* Chooses the geometry for a volume of `sectors` and checks the contents
+ * fit; on failure writes a reason into why. */
+int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, size_t whylen);
+/* Clusters the contents need with cluster size spc sectors. */
+uint64_t mk_fat_clusters_needed(const struct mk_fat *fs, uint32_t spc);
+/* After mk_fat_plan: allocates clusters and emits the volume's non-zero
+ * regions into img at byte offset part_lba * 512. */
+void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img);
+
+#endif
