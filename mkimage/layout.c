@@ -1,6 +1,6 @@
 /* Where each region of the image goes (DESIGN.md, "The disk image"):
- * LBA 0 MBR, 1..33 primary GPT, 34..2047 BIOS boot partition, 2048.. ESP
- * (capped at 2^32-1 sectors, FAT32's limit), last 33 LBAs backup GPT. */
+ * LBA 0 MBR, 1..33 primary GPT, 40..2047 BIOS boot partition, 2048.. ESP
+ * (capped at 2^32-1 sectors, FAT32's limit, and ending 4 KiB aligned), last 33 LBAs backup GPT. */
 #include "mk_disk.h"
 
 uint64_t mk_layout_esp_sectors(uint64_t total)
@@ -9,7 +9,11 @@ uint64_t mk_layout_esp_sectors(uint64_t total)
         return 0;
     uint64_t last_usable = total - MK_GPT_TAIL - 1;
     uint64_t n = last_usable - MK_ESP_FIRST_LBA + 1;
-    return n > MK_ESP_MAX_SECTORS ? MK_ESP_MAX_SECTORS : n;
+    if (n > MK_ESP_MAX_SECTORS)
+        n = MK_ESP_MAX_SECTORS;
+    /* End on a 4 KiB boundary too: partitioning tools warn about
+     * unaligned ends, and 4K-sector devices want whole blocks. */
+    return n & ~(uint64_t)(MK_ESP_END_ALIGN - 1);
 }
 
 int mk_layout_compute(struct mk_layout *l, uint64_t total)

@@ -14,11 +14,12 @@ enum mk_mbr_mode {
     MK_MBR_ONLY,        /* no GPT: ESP entry active (for CSMs that ignore GPT media) */
 };
 
-#define MK_BIOS_FIRST_LBA 34u        /* right after the primary entry array */
+#define MK_BIOS_FIRST_LBA 40u        /* first 4 KiB-aligned LBA after the primary entries (34) */
 #define MK_ESP_FIRST_LBA  2048u      /* 1 MiB aligned */
 #define MK_GPT_TAIL       33u        /* backup entries (32) + backup header (1) */
 /* FAT32's total-sector field is 32 bits, so is an MBR entry's count. */
 #define MK_ESP_MAX_SECTORS 0xffffffffULL
+#define MK_ESP_END_ALIGN   8u         /* sectors: the ESP's size is a multiple of 4 KiB */
 
 struct mk_layout {
     uint64_t total_sectors;
