@@ -22,9 +22,20 @@ static unsigned col, row;
 int con_has_vga_text(void) { return vga_ok; }
 void con_graphics_mode(int on) { graphics = on; }
 
-/* Offscreen cell of the 32 KiB text buffer: with no VGA (-vga none)
- * nothing answers there and the value does not read back. */
-static int probe_vga(void)
+/* INT 10h AX=1A00h (display combination code) answers AL=1Ah on every
+ * VGA BIOS. Without a VGA option ROM (QEMU -vga none) the firmware's
+ * stub leaves AX alone. */
+static int vga_bios_present(void)
+{
+    struct bios_regs r = { .eax = 0x1a00, .ebx = 0xffff };
+    bios_call(0x10, &r);
+    uint8_t active = r.ebx & 0xff;
+    return (r.eax & 0xff) == 0x1a && (active == 0x07 || active == 0x08);
+}
+
+/* An offscreen cell of the 32 KiB text buffer must hold what we write
+ * (a VGA BIOS without the memory would be a strange card indeed). */
+static int probe_vga_memory(void)
 {
     volatile uint16_t *cell = VGA_TEXT + 0x3ff0;
     uint16_t saved = *cell;
@@ -71,7 +82,7 @@ static void vga_putc(char c)
 void con_init(void)
 {
     serial_init();
-    vga_ok = probe_vga();
+    vga_ok = vga_bios_present() && probe_vga_memory();
     /* continue below whatever the BIOS (and stage1) printed */
     col = BDA_CURSOR[0] < VGA_COLS ? BDA_CURSOR[0] : 0;
     row = BDA_CURSOR[1] < VGA_ROWS ? BDA_CURSOR[1] : VGA_ROWS - 1;

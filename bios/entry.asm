@@ -11,6 +11,7 @@
 %define STACK_TOP 0x7c00              ; bios/handoff.h STAGE2_STACK_TOP
 
 extern stage2_main
+extern stage2_exception
 extern __bss_start
 extern __bss_end
 extern _image_size
@@ -63,6 +64,7 @@ pm32_entry:
     sub ecx, edi
     xor eax, eax
     rep stosb
+    call idt_setup                    ; the IDT lives in the bss just zeroed
     movzx eax, byte [boot_drive]
     push eax
     call stage2_main                  ; does not return; halt if it does
@@ -149,6 +151,7 @@ bits 32
     mov gs, ax
     mov ss, ax
     mov esp, [saved_esp]
+    lidt [pm_idtr]
     mov esi, regs
     mov edi, [regs_ptr]
     mov ecx, REGS_SIZE / 4
@@ -211,6 +214,54 @@ bits 64
     jmp rax
 
 bits 32
+; A CPU exception in stage2 becomes "hyboot: error: CPU exception ..."
+; (bios/main.c) instead of a silent triple fault. Interrupts stay off in
+; protected mode, so only the 32 exception vectors get gates.
+idt_setup:
+    mov edi, pm_idt
+    mov esi, exc_stubs
+    mov ecx, 32
+.gate:
+    mov eax, esi
+    mov [edi], ax                     ; offset 15..0
+    mov word [edi + 2], 0x08          ; 32-bit code selector
+    mov word [edi + 4], 0x8e00        ; present, ring 0, 32-bit interrupt gate
+    shr eax, 16
+    mov [edi + 6], ax                 ; offset 31..16
+    add edi, 8
+    add esi, EXC_STUB_SIZE
+    loop .gate
+    lidt [pm_idtr]
+    ret
+
+; One stub per vector, all the same size: push a zero where the CPU
+; pushes no error code, then the vector, so the handler sees
+; (vector, error code, eip) as cdecl arguments.
+EXC_STUB_SIZE equ 12
+exc_stubs:
+%assign v 0
+%rep 32
+.s %+ v:
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21
+    nop
+    nop
+%else
+    push byte 0
+%endif
+    push byte v
+    jmp near exc_common
+    times EXC_STUB_SIZE - ($ - .s %+ v) db 0x90
+%assign v v + 1
+%endrep
+
+exc_common:
+    cld
+    call stage2_exception             ; does not return
+
+pm_idtr:
+    dw 32 * 8 - 1
+    dd pm_idt
+
 align 8
 gdt:
     dq 0
@@ -244,6 +295,11 @@ R_DS     equ 32
 R_ES     equ 34
 REGS_SIZE equ 36
 
+section .bss
+align 8
+pm_idt:    resb 32 * 8
+
+section .entry
 align 4
 regs:      times REGS_SIZE db 0
 regs_ptr:  dd 0

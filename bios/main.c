@@ -159,3 +159,11 @@ void stage2_main(uint32_t drive)
     bi.timing.tsc_kernel_jump = rdtsc();
     lm_enter((uint32_t)pt.pml4, &jump);
 }
+
+/* Called by the exception stubs in entry.asm with interrupts off. */
+void stage2_exception(uint32_t vector, uint32_t error, uint32_t eip) __attribute__((noreturn));
+void stage2_exception(uint32_t vector, uint32_t error, uint32_t eip)
+{
+    die("CPU exception %u (error code 0x%x) at eip 0x%x in stage2", (unsigned)vector,
+        (unsigned)error, (unsigned)eip);
+}

@@ -132,7 +132,7 @@ static const char *text_fallback(struct boot_framebuffer *fb, const char *why, c
         fmt_snprintf(desc, len, "VGA text 80x25 (%s)", why);
     } else {
         fb->kind = BOOT_FB_NONE;
-        fmt_snprintf(desc, len, "none, serial only (%s, no VGA text memory)", why);
+        fmt_snprintf(desc, len, "none, serial only (%s, and no VGA)", why);
     }
     return desc;
 }
