@@ -53,6 +53,7 @@ struct inspect {
     uint8_t mbr[SECTOR];
     int     mbr_valid;            /* 55AA present */
     int     stage1;               /* hyboot stage1 patch record found */
+    int     mbr_only;             /* a valid MBR without a 0xEE entry */
     struct stage1_patch patch;
 
     /* The GPT the rest of the checks use: the primary if it is valid,
@@ -283,12 +284,13 @@ static void check_mbr(struct inspect *in)
             note(in, "MBR entry %d ends beyond the image (LBA %" PRIu64 " > %" PRIu64 ")", i + 1,
                  (uint64_t)p.lba_first + p.lba_count, in->sectors);
     }
-    if (!n_ee)
-        problem(in, PATH_UEFI, "no 0xEE entry in the MBR: UEFI firmware will not look for a GPT");
-    else if (!ee_at_1)
+    in->mbr_only = in->mbr_valid && !n_ee;
+    if (n_ee && !ee_at_1)
         problem(in, PATH_UEFI, "the 0xEE entry does not start at LBA 1");
     if (n_ee)
         say(in, "  layout: %s MBR\n", n_other ? "hybrid" : "protective");
+    else if (in->mbr_valid)
+        say(in, "  layout: MBR only (no 0xEE entry; firmware uses these partitions)\n");
     if (ee_active)
         note(in, "the 0xEE entry is marked active: a few BIOSes need that, others refuse the disk");
     else if (!n_active && in->mbr_valid)
@@ -303,8 +305,16 @@ static void check_mbr(struct inspect *in)
         say(in, "  boot code: none (no BIOS boot installed)\n");
         return;
     }
-    in->installed[0] = 1;
     memcpy(&in->patch, in->mbr + STAGE1_PATCH_OFFSET, sizeof in->patch);
+    /* mkimage puts a stub that prints this in UEFI-only images. */
+    static const char stub_msg[] = "hyboot: no BIOS boot code";
+    if (in->patch.magic != STAGE1_PATCH_MAGIC &&
+        memmem(in->mbr, MBR_CODE_SIZE, stub_msg, sizeof stub_msg - 1)) {
+        in->installed[0] = 0;
+        say(in, "  boot code: hyboot's \"no BIOS boot code\" stub (UEFI-only image)\n");
+        return;
+    }
+    in->installed[0] = 1;
     if (in->patch.magic != STAGE1_PATCH_MAGIC) {
         problem(in, PATH_BIOS, "the MBR boot code is not hyboot's stage1 (no HYS1 record at offset %d)",
                 STAGE1_PATCH_OFFSET);
@@ -436,6 +446,16 @@ static void check_gpt(struct inspect *in)
     struct gpt_header prim, back;
     uint8_t *prim_entries = NULL, *back_entries = NULL;
 
+    if (in->mbr_only) {
+        /* Without a 0xEE entry firmware treats the disk as MBR-partitioned
+         * and ignores any GPT; only a leftover valid one is worth a word. */
+        say(in, "\nGPT: none (MBR-only disk)\n");
+        if (!load_gpt(in, 1, &prim, &prim_entries))
+            problem(in, PATH_UEFI, "a valid GPT is at LBA 1 but the MBR has no 0xEE entry: firmware ignores the GPT");
+        free(prim_entries);
+        return;
+    }
+
     say(in, "\nGPT primary (LBA 1)\n");
     const char *pwhy = load_gpt(in, 1, &prim, &prim_entries);
     if (pwhy) {
@@ -533,7 +553,8 @@ static void locate_esp(struct inspect *in)
             in->esp_lba = p.lba_first;
             in->esp_sectors = p.lba_count;
             in->esp_how = "MBR";
-            problem(in, PATH_UEFI, "the ESP is found only through MBR entry %d, not the GPT", i + 1);
+            if (!in->mbr_only)
+                problem(in, PATH_UEFI, "the ESP is found only through MBR entry %d, not the GPT", i + 1);
         }
         if (in->primary_bad)
             note(in, "BIOS stage2 falls back to MBR entry %d for the ESP", i + 1);
@@ -663,7 +684,7 @@ static void check_fat(struct inspect *in)
     fat_label(in, label);
     human((uint64_t)in->vol.sectors_per_cluster * SECTOR, csize, sizeof csize);
     human(in->vol.total_sectors * SECTOR, vsize, sizeof vsize);
-    say(in, "  FAT%d, %s clusters, %" PRIu32 " clusters, %s, label \"%s\"\n", in->vol.type, csize,
+    say(in, "  FAT%d, cluster size %s, %" PRIu32 " clusters, %s, label \"%s\"\n", in->vol.type, csize,
         in->vol.clusters, vsize, label);
     if (in->vol.total_sectors > in->esp_sectors)
         problem(in, PATH_BOTH, "the FAT volume (%" PRIu64 " sectors) is larger than its partition (%" PRIu64 ")",
