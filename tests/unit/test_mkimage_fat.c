@@ -1,0 +1,282 @@
+/* mkimage's FAT writer: LFN checksums (against values mtools wrote),
+ * 8.3 name generation and collisions, FAT type selection at the
+ * cluster-count boundaries and --fat refusals, and whole volumes of each
+ * type read back through the loaders' own FAT driver (common/fat.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fat.h"
+#include "mk_fat.h"
+#include "mk_image.h"
+
+/* ---- names ----------------------------------------------------------- */
+
+struct taken { char names[64][11]; int n; };
+
+static int is_taken(void *ctx, const char sn[11])
+{
+    struct taken *t = ctx;
+    for (int i = 0; i < t->n; i++)
+        if (memcmp(t->names[i], sn, 11) == 0)
+            return 1;
+    return 0;
+}
+
+/* Generates the short name and records it as taken, like a folder does. */
+static int gen(struct taken *t, const char *name, char out[11])
+{
+    int r = mk_fat_short_name(name, is_taken, t, out);
+    memcpy(t->names[t->n++], out, 11);
+    return r;
+}
+
+static int valid_short(const char s[11])
+{
+    if (s[0] == ' ')
+        return 0;
+    for (int i = 0; i < 11; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || strchr("$%'-_@~`!(){}^#&", c)))
+            return 0;
+    }
+    /* Spaces only as padding: none before a non-space within each part. */
+    for (int i = 1; i < 8; i++)
+        if (s[i - 1] == ' ' && s[i] != ' ')
+            return 0;
+    for (int i = 9; i < 11; i++)
+        if (s[i - 1] == ' ' && s[i] != ' ')
+            return 0;
+    return 1;
+}
+
+static void test_names(void)
+{
+    /* Checksums of the short names mtools 4.0 wrote with its LFN entries. */
+    CHECK(fat_lfn_checksum("LONGNA~1TXT") == 0xf4, "fat: LFN checksum of LONGNA~1.TXT matches mtools");
+    CHECK(fat_lfn_checksum("ALONGF~1TXT") == 0x02, "fat: LFN checksum of ALONGF~1.TXT matches mtools");
+
+    struct taken t = { .n = 0 };
+    char a[11], b[11], c[11];
+    int ra = gen(&t, "longname1.txt", a);
+    int rb = gen(&t, "longname2.txt", b);
+    CHECK(memcmp(a, "LONGNA~1TXT", 11) == 0, "fat: longname1.txt -> LONGNA~1.TXT");
+    CHECK(memcmp(b, "LONGNA~2TXT", 11) == 0, "fat: longname2.txt -> LONGNA~2.TXT");
+    CHECK(memcmp(a, b, 11) != 0 && valid_short(a) && valid_short(b), "fat: colliding long names get distinct valid 8.3 names");
+    CHECK(ra == 1 && rb == 1, "fat: truncated names need LFN entries");
+
+    struct taken u = { .n = 0 };
+    CHECK(gen(&u, "BOOTX64.EFI", c) == 0 && memcmp(c, "BOOTX64 EFI", 11) == 0, "fat: exact 8.3 name, no LFN");
+    CHECK(gen(&u, "kernel.elf", c) == 1 && memcmp(c, "KERNEL  ELF", 11) == 0, "fat: lower-case 8.3 name: LFN, no tail");
+    CHECK(gen(&u, "Kernel.Elf", c) == 1 && memcmp(c, "KERNEL~1ELF", 11) == 0, "fat: same 8.3 spelling taken: tail added");
+    CHECK(gen(&u, ".bashrc", c) == 1 && memcmp(c, "BASHRC~1   ", 11) == 0, "fat: leading dot dropped, tail added");
+    CHECK(gen(&u, "archive.tar.gz", c) == 1 && memcmp(c, "ARCHIV~1GZ ", 11) == 0, "fat: last dot starts the extension");
+    CHECK(gen(&u, "a+b=c.txt", c) == 1 && memcmp(c, "A_B_C~1 TXT", 11) == 0, "fat: invalid characters become '_'");
+    CHECK(gen(&u, "\xc3\xbc" "ber.txt", c) == 1 && memcmp(c, "_BER~1  TXT", 11) == 0, "fat: non-ASCII becomes '_'");
+    CHECK(gen(&u, "readme.markdown", c) == 1 && memcmp(c, "README~1MAR", 11) == 0, "fat: long extension truncated");
+
+    /* Many alike: ~1..~9, then the base shrinks for ~10. */
+    struct taken m = { .n = 0 };
+    char last[11];
+    int distinct = 1, valid = 1;
+    for (int i = 1; i <= 12; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "longname%d.txt", i);
+        gen(&m, name, last);
+        valid &= valid_short(last);
+        for (int j = 0; j < m.n - 1; j++)
+            distinct &= memcmp(m.names[j], last, 11) != 0;
+    }
+    CHECK(distinct && valid, "fat: twelve colliding names all distinct and valid");
+    CHECK(memcmp(m.names[9], "LONGN~10TXT", 11) == 0, "fat: tenth collision is LONGN~10.TXT");
+
+    CHECK(mk_fat_name_check("ok name.txt") == NULL, "fat: spaces allowed in long names");
+    CHECK(mk_fat_name_check("a:b") != NULL, "fat: ':' refused");
+    CHECK(mk_fat_name_check("trailing.") != NULL, "fat: trailing dot refused");
+    CHECK(mk_fat_name_check("..") != NULL, "fat: \"..\" refused");
+    CHECK(mk_fat_name_check("bad\xff") != NULL, "fat: invalid UTF-8 refused");
+    uint16_t u16[4];
+    CHECK(mk_utf8_to_utf16("\xf0\x9f\x98\x80", u16, 4) == 2 && u16[0] == 0xd83d && u16[1] == 0xde00,
+          "fat: UTF-8 beyond the BMP becomes a surrogate pair");
+}
+
+/* ---- types and geometry ---------------------------------------------- */
+
+static int rule_type(uint32_t clusters)
+{
+    return clusters <= FAT12_MAX_CLUSTERS ? 12 : clusters <= FAT16_MAX_CLUSTERS ? 16 : 32;
+}
+
+static void test_types(void)
+{
+    struct mk_fat_geom g;
+    /* Every geometry mk_fat_geometry accepts has the type the cluster
+     * count says, and both sides of each boundary are reached exactly. */
+    int consistent = 1, hit4084 = 0, hit4085 = 0, hit65524 = 0, hit65525 = 0;
+    for (uint64_t s = 3900; s < 4400; s++)
+        for (int t = 12; t <= 16; t += 4)
+            if (mk_fat_geometry(s, t, 1, 512, &g) == 0) {
+                consistent &= rule_type(g.clusters) == t && g.type == t;
+                hit4084 |= g.clusters == 4084 && t == 12;
+                hit4085 |= g.clusters == 4085 && t == 16;
+            }
+    for (uint64_t s = 65600; s < 67000; s++)
+        for (int t = 16; t <= 32; t += 16)
+            if (mk_fat_geometry(s, t, 1, 512, &g) == 0) {
+                consistent &= rule_type(g.clusters) == t && g.type == t;
+                hit65524 |= g.clusters == 65524 && t == 16;
+                hit65525 |= g.clusters == 65525 && t == 32;
+            }
+    CHECK(consistent, "fat: accepted geometries always match the cluster-count rule");
+    CHECK(hit4084 && hit4085, "fat: FAT12 at 4084 clusters, FAT16 at 4085");
+    CHECK(hit65524 && hit65525, "fat: FAT16 at 65524 clusters, FAT32 at 65525");
+    CHECK(mk_fat_geometry(6000, 12, 1, 512, &g) != 0, "fat: FAT12 refused with too many clusters");
+
+    /* The FAT must cover every cluster, and not be needlessly big. */
+    int covers = 1;
+    for (uint64_t s = 2000; s < 600000; s = s * 5 / 4)
+        for (int t = 12; t <= 32; t += (t == 12 ? 4 : 16))
+            for (uint32_t spc = 1; spc <= 64; spc *= 2)
+                if (mk_fat_geometry(s, t, spc, 512, &g) == 0) {
+                    uint64_t bits = (uint64_t)g.fat_sectors * 512 * 8;
+                    covers &= (uint64_t)(g.clusters + 2) * t <= bits;
+                    covers &= g.data_start % spc == 0;
+                    covers &= g.data_start + (uint64_t)g.clusters * spc <= s;
+                }
+    CHECK(covers, "fat: FAT covers all clusters, data cluster-aligned, inside the volume");
+
+    /* Automatic choice at the sizes the image tests use (ESP sectors). */
+    CHECK(mk_fat_choose(2000, 0, 512, &g) == NULL && g.type == 12, "fat: auto 1 MiB ESP is FAT12");
+    CHECK(mk_fat_choose(14296, 0, 512, &g) == NULL && g.type == 16, "fat: auto 7 MiB ESP is FAT16");
+    CHECK(mk_fat_choose(66600, 0, 512, &g) == NULL && g.type == 16, "fat: auto 66600 sectors: FAT16 (spec table)");
+    CHECK(mk_fat_choose(66601, 0, 512, &g) == NULL && g.type == 32 && g.clusters >= 65525,
+          "fat: auto 66601 sectors: FAT32");
+    CHECK(mk_fat_choose(128984, 0, 512, &g) == NULL && g.type == 32 && g.spc == 1, "fat: auto 63 MiB ESP is FAT32, 512-byte clusters");
+    CHECK(mk_fat_choose(1226744, 0, 512, &g) == NULL && g.type == 32 && g.spc == 8, "fat: auto 600 MiB ESP is FAT32, 4 KiB clusters");
+    CHECK(mk_fat_choose(0xffffffffULL, 0, 512, &g) == NULL && g.type == 32 && g.spc == 64,
+          "fat: auto 2 TiB ESP is FAT32, 32 KiB clusters");
+
+    /* Forced types. */
+    const char *why = mk_fat_choose(1226744, 12, 512, &g);
+    CHECK(why && strstr(why, "at most 4084"), "fat: --fat 12 refused on 600 MiB");
+    why = mk_fat_choose(14296, 32, 512, &g);
+    CHECK(why && strstr(why, "at least 65525"), "fat: --fat 32 refused on 7 MiB");
+    why = mk_fat_choose(2000, 16, 512, &g);
+    CHECK(why && strstr(why, "at least 4085"), "fat: --fat 16 refused on 1 MiB");
+    CHECK(mk_fat_choose(128984, 16, 512, &g) == NULL && g.type == 16, "fat: --fat 16 allowed on 63 MiB");
+    CHECK(mk_fat_choose(128984, 12, 512, &g) == NULL && g.type == 12 && g.clusters <= 4084,
+          "fat: --fat 12 allowed on 63 MiB with big clusters");
+    CHECK(mk_fat_choose(14296, 12, 512, &g) == NULL && g.type == 12, "fat: --fat 12 allowed on 7 MiB");
+}
+
+/* ---- whole volumes, read back with common/fat.c ------------------------- */
+
+struct disk { const struct mk_image *img; };
+
+static int read_img(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+    const struct mk_image *img = ((struct disk *)ctx)->img;
+    uint64_t off = lba * 512, len = (uint64_t)count * 512;
+    if (off + len > img->size)
+        return 1;
+    memset(buf, 0, len);
+    for (size_t i = 0; i < img->n; i++) {
+        const struct mk_chunk *c = &img->chunk[i];
+        uint64_t lo = c->off > off ? c->off : off;
+        uint64_t hi = c->off + c->len < off + len ? c->off + c->len : off + len;
+        if (lo < hi)
+            memcpy((uint8_t *)buf + (lo - off), c->data + (lo - c->off), hi - lo);
+    }
+    return 0;
+}
+
+static int read_back(struct fat_vol *v, const char *path, const uint8_t *want, uint32_t len)
+{
+    struct fat_file f;
+    if (fat_open(v, path, &f) != FAT_OK || f.size != len)
+        return 0;
+    uint8_t *buf = malloc(len + 1);
+    int ok = fat_read_file(v, &f, buf, len, 0) == FAT_OK && memcmp(buf, want, len) == 0;
+    free(buf);
+    return ok;
+}
+
+static void test_volume(int type, uint64_t sectors)
+{
+    static uint8_t big[300000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 31 + (i >> 9));
+    static const uint8_t small[] = "hello\n";
+    char name[64];
+
+    struct mk_fat fs;
+    mk_fat_init(&fs);
+    mk_fat_set_label(&fs, "test vol");
+    fs.volume_id = 0x12345678;
+    CHECK(mk_fat_add(&fs, "/EFI/BOOT/BOOTX64.EFI", big, 40000) == NULL, "fat: add EFI loader");
+    CHECK(mk_fat_add(&fs, "/boot/kernel.elf", big, sizeof big) == NULL, "fat: add kernel");
+    CHECK(mk_fat_add(&fs, "/boot/boot.cfg", small, 6) == NULL, "fat: add boot.cfg");
+    CHECK(mk_fat_add(&fs, "/docs/A rather long file name, with commas.txt", small, 6) == NULL, "fat: add long name");
+    CHECK(mk_fat_add(&fs, "/docs/empty", small, 0) == NULL, "fat: add empty file");
+    for (int i = 0; i < 40; i++) {   /* more than one cluster of folder entries */
+        snprintf(name, sizeof name, "/many/longname%d.txt", i);
+        mk_fat_add(&fs, name, small, 6);
+    }
+    CHECK(mk_fat_add(&fs, "/boot/KERNEL.ELF", small, 6) != NULL, "fat: case-insensitive duplicate refused");
+    CHECK(mk_fat_add(&fs, "/boot/kernel.elf/x", small, 6) != NULL, "fat: file used as a folder refused");
+    CHECK(mk_fat_add(&fs, "relative", small, 6) != NULL, "fat: relative destination refused");
+
+    char why[256];
+    int r = mk_fat_plan(&fs, sectors, type, why, sizeof why);
+    snprintf(name, sizeof name, "fat: FAT%d volume of %llu sectors planned", type, (unsigned long long)sectors);
+    CHECK(r == MK_FAT_OK && fs.g.type == type, name);
+    if (r != MK_FAT_OK) {
+        printf("    %s\n", why);
+        mk_fat_free(&fs);
+        return;
+    }
+    struct mk_image img = { .size = (2048 + sectors) * 512 };
+    mk_fat_emit(&fs, 2048, &img);
+
+    struct disk d = { &img };
+    struct fat_vol v;
+    int m = fat_mount(&v, read_img, &d, 2048);
+    snprintf(name, sizeof name, "fat: FAT%d mounts with common/fat.c as FAT%d", type, type);
+    CHECK(m == FAT_OK && v.type == type, name);
+    if (m == FAT_OK) {
+        snprintf(name, sizeof name, "fat: FAT%d files read back byte for byte", type);
+        CHECK(read_back(&v, "/EFI/BOOT/BOOTX64.EFI", big, 40000) && read_back(&v, "/boot/kernel.elf", big, sizeof big) &&
+                  read_back(&v, "/boot/boot.cfg", small, 6) &&
+                  read_back(&v, "/docs/A rather long file name, with commas.txt", small, 6) &&
+                  read_back(&v, "/docs/empty", small, 0) && read_back(&v, "/many/longname39.txt", small, 6),
+              name);
+        snprintf(name, sizeof name, "fat: FAT%d short names resolve too", type);
+        CHECK(read_back(&v, "/DOCS/ARATHE~1.TXT", small, 6) && read_back(&v, "/MANY/LONGN~10.TXT", small, 6), name);
+    }
+    /* The boot sector carries the label; FSInfo the free count. */
+    const struct mk_chunk *res = &img.chunk[0];
+    snprintf(name, sizeof name, "fat: FAT%d boot sector signature and label", type);
+    int label_off = type == 32 ? 71 : 43;
+    CHECK(res->data[510] == 0x55 && res->data[511] == 0xaa && memcmp(res->data + label_off, "TEST VOL   ", 11) == 0, name);
+    if (type == 32) {
+        struct fat_fsinfo fi;
+        memcpy(&fi, res->data + 512, sizeof fi);
+        CHECK(fi.lead_sig == 0x41615252 && fi.struct_sig == 0x61417272 && fi.trail_sig == 0xaa550000 &&
+                  fi.free_count == fs.g.clusters - fs.used_clusters,
+              "fat: FAT32 FSInfo signatures and free count");
+        CHECK(memcmp(res->data, res->data + 6 * 512, 1024) == 0, "fat: FAT32 backup boot sector and FSInfo at 6");
+    }
+    mk_image_free(&img);
+    mk_fat_free(&fs);
+}
+
+int main(void)
+{
+    test_names();
+    test_types();
+    test_volume(12, 2000);
+    test_volume(16, 14296);
+    test_volume(32, 128984);
+    test_volume(16, 128984);
+    return check_exit();
+}
