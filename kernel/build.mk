@@ -1,1 +1,86 @@
-# kernel/ build rules (see the top-level Makefile)
+# kernel/ build rules (see the top-level Makefile).
+#
+#   build/kernel/kernel.elf          the kernel
+#   build/kernel/kernel-alt.elf      same, plus the line "hyboot: kernel variant alt"
+#   build/kernel/kernel-pad<N>.elf   same, plus N MiB of checked pseudo-random .data
+#   build/kernel/font.c              8x16 font generated from console-data's default8x16
+#   build/tests/fbcheck              finds rendered text in a QEMU screendump
+
+KB := $(B)/kernel
+KERNEL_FONT_PSF ?= /usr/share/consolefonts/default8x16.psf.gz
+
+KERNEL_CFLAGS = $(TARGET_CFLAGS) -m64 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-omit-frame-pointer -Ikernel -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
+	-T kernel/kernel.ld
+
+# Hardware-independent parts: also built for the host and unit-tested.
+KERNEL_HOST_SRCS := kernel/fbrender.c kernel/textcon.c kernel/cmdline.c kernel/timing.c
+KERNEL_SRCS := $(KERNEL_HOST_SRCS) kernel/main.c kernel/cpu.c kernel/kprint.c kernel/selftest.c kernel/vm.c
+KERNEL_ASM := kernel/entry.S kernel/isr.S
+KERNEL_COMMON := fmt mem mem_util serial memmap
+
+KERNEL_OBJS := $(KERNEL_SRCS:kernel/%.c=$(KB)/obj/%.o) $(KERNEL_ASM:kernel/%.S=$(KB)/obj/%.o) \
+	$(KERNEL_COMMON:%=$(KB)/common/%.o) $(KB)/obj/font.o
+
+$(KB)/obj/%.o: kernel/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(KB)/obj/%.o: kernel/%.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(KB)/common/%.o: common/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(KB)/obj/font.o: $(KB)/font.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# Host tools used by the build.
+$(KB)/mkfont: kernel/tools/mkfont.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@
+$(KB)/mkpad: kernel/tools/mkpad.c kernel/pad.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@
+
+# The font is read from the Debian package console-data (scripts/deps.sh
+# installs it); it is named in the recipe, not as a prerequisite, so a
+# missing package is reported by the deps step rather than by make.
+$(KB)/font.c: $(KB)/mkfont | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)gzip -dc $(KERNEL_FONT_PSF) > $(KB)/default8x16.psf
+	$(Q)$(KB)/mkfont $(KB)/default8x16.psf hy_font_8x16 $(CURDIR)/kernel/font.h > $@.tmp && mv $@.tmp $@
+
+# Variants: one object says which build this is, one holds the pad.
+$(KB)/variant-base.o: kernel/variant.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(KB)/variant-alt.o: kernel/variant.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DKERNEL_VARIANT_ALT -c $< -o $@
+$(KB)/nopad.o: kernel/pad.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(KB)/pad%.bin: $(KB)/mkpad | $(DEPS_STAMP)
+	$(Q)$(KB)/mkpad $* > $@.tmp && mv $@.tmp $@
+$(KB)/pad%.o: kernel/pad.S $(KB)/pad%.bin | $(DEPS_STAMP)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DPAD_FILE='"$(KB)/pad$*.bin"' -c $< -o $@
+.PRECIOUS: $(KB)/pad%.bin $(KB)/pad%.o
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/nopad.o kernel/kernel.ld
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+$(KB)/kernel-alt.elf: $(KERNEL_OBJS) $(KB)/variant-alt.o $(KB)/nopad.o kernel/kernel.ld
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+$(KB)/kernel-pad%.elf: $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/pad%.o kernel/kernel.ld
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+
+# fbcheck: the kernel's own renderer and font, on the host.
+FBCHECK := $(B)/tests/fbcheck
+$(FBCHECK): tests/tools/fbcheck.c kernel/fbrender.c $(KB)/font.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ikernel $^ -o $@
+
+HOST_TESTABLE_SRCS += $(KERNEL_HOST_SRCS) $(KB)/font.c
+ALL_TARGETS += $(KERNEL_ELF)
+TEST_DEPS += $(KERNEL_ELF) $(KB)/kernel-pad16.elf $(KB)/kernel-alt.elf $(FBCHECK)

@@ -1,0 +1,16 @@
+/* Reading the page tables the loader built (they are identity-mapped, so
+ * their physical addresses are usable pointers). */
+#ifndef HYBOOT_KERNEL_VM_H
+#define HYBOOT_KERNEL_VM_H
+
+#include <stdint.h>
+
+/* Physical address virt maps to under the current CR3; 0 in *ok when
+ * not mapped. */
+uint64_t vm_translate(uint64_t virt, int *ok);
+
+/* A canonical address that is not mapped (for crash=pf); 0 if every
+ * 512 GiB and 1 GiB slot we looked at is mapped. */
+uint64_t vm_find_unmapped(void);
+
+#endif
