@@ -22,6 +22,15 @@ grep -Eq '^Subsystem[[:space:]]+0000000a' <<<"$hdr" || die "subsystem is not 0xa
 grep -Eq '^AddressOfEntryPoint[[:space:]]+0*[1-9a-f]' <<<"$hdr" || die "no entry point"
 grep -Eq 'Entry 5 [0-9a-f]+ [0-9a-f]*[1-9a-f][0-9a-f]* Base Relocation Directory' <<<"$hdr" \
   || die "no base relocation directory"
+grep -q '^ *[0-9]* \.text ' <<<"$($OBJDUMP -h "$efi" 2>/dev/null)" || die "no .text section"
+# objdump -p reads only headers: every section's raw data must be in the file.
+need=0
+while read -r _ _ size _ _ off _; do
+  end=$(( 0x$size + 0x$off ))
+  [ "$end" -gt "$need" ] && need=$end
+done < <($OBJDUMP -h "$efi" 2>/dev/null | grep -E '^ *[0-9]+ ')
+have=$(stat -c %s "$efi")
+[ "$have" -ge "$need" ] || die "truncated: sections need $need bytes, the file has $have"
 
 if [ -n "$so" ]; then
   READELF=${READELF:-${OBJDUMP%objdump}readelf}

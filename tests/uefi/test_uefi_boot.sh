@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# OVMF boots images/disk.img to "Hello World!" and SELFTEST PASS (exit 33)
+# on q35/AHCI, pc/IDE, virtio-blk and with 4 GiB of RAM (memory above
+# 4 GiB). QUICK=1: the q35 boot only.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/uefi_lib.sh"
+cd "$TOP"
+need_file "$IMG" uefi/boot "make disk.img"
+
+want=(--expect '^Hello World!' --expect 'SELFTEST PASS' --exit 33)
+cases=("q35-ahci|--machine q35 --bus ahci")
+if [ "${QUICK:-0}" != 1 ]; then
+  cases+=("pc-ide|--machine pc --bus ide"
+          "virtio-blk|--machine q35 --bus virtio"
+          "mem-4g|--machine q35 --mem 4G")
+fi
+for c in "${cases[@]}"; do
+  name=${c%%|*}
+  read -ra opts <<<"${c#*|}"
+  log="$T/$name.log"
+  uefi_boot "uefi/boot/$name: Hello World! and SELFTEST PASS, exit 33" "$log" --image "$IMG" "${opts[@]}" "${want[@]}"
+  log_has "uefi/boot/$name: loader progress trail" "$log" 'hyboot: uefi loader 0\.1'
+  log_has "uefi/boot/$name: boot services exited" "$log" 'hyboot: uefi exiting boot services'
+  log_has "uefi/boot/$name: kernel sees the UEFI loader" "$log" 'firmware=UEFI loader="hyboot-uefi 0\.1"'
+  ms=$(loader_ms "$log")
+  [ -n "$ms" ] && echo "info: $name: loader entry->jump $ms ms"
+done
+finish
