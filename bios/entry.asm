@@ -8,7 +8,18 @@
 ; data (base 0, limit 64 KiB) for the way back to real mode, 28 64-bit
 ; code for the jump to the kernel.
 
-%define STACK_TOP 0x7c00              ; bios/handoff.h STAGE2_STACK_TOP
+%define STACK_TOP 0x7000              ; bios/handoff.h STAGE2_STACK_TOP
+%define THUNK_DATA 0x0700             ; bios/handoff.h THUNK_DATA_ADDR
+
+; The thunk's data lives in page 0 (with the IVT and BDA), never in a page
+; holding code: QEMU's TCG retranslates a whole page of code on every
+; write to it, which made each BIOS call (and everything sharing a page
+; with the stack) crawl. For the same reason the INT vector is not
+; patched into an "int imm8" but called through the IVT.
+regs       equ THUNK_DATA              ; struct bios_regs, REGS_SIZE bytes
+regs_ptr   equ THUNK_DATA + 0x40
+saved_esp  equ THUNK_DATA + 0x44
+int_target equ THUNK_DATA + 0x48      ; far pointer from the IVT
 
 extern stage2_main
 extern stage2_exception
@@ -79,15 +90,16 @@ bios_call:
     push ebx
     push esi
     push edi
-    mov eax, [esp + 20]
-    mov [rm_int + 1], al              ; patch the vector into "int imm8"
+    movzx eax, byte [esp + 20]
+    mov eax, [eax * 4]                ; IVT entry: segment:offset of the handler
+    mov [int_target], eax
     mov esi, [esp + 24]
     mov [regs_ptr], esi
     mov edi, regs
     mov ecx, REGS_SIZE / 4
     rep movsd
     mov [saved_esp], esp
-    jmp 0x18:.pm16                    ; the far jump also flushes the patched byte
+    jmp 0x18:.pm16
 
 bits 16
 .pm16:
@@ -118,9 +130,10 @@ bits 16
     mov edi, [regs + R_EDI]
     mov ebp, [regs + R_EBP]
     mov ds, [cs:regs + R_DS]
-    sti
-rm_int:
-    int 0                             ; vector patched above
+    sti                               ; the BIOS may wait for IRQs
+    pushf                             ; what "int" does: flags, far call,
+    cli                               ; handler entered with IF clear
+    call far [cs:int_target]
     cli
     cld
     mov [cs:regs + R_EAX], eax
@@ -300,8 +313,4 @@ align 8
 pm_idt:    resb 32 * 8
 
 section .entry
-align 4
-regs:      times REGS_SIZE db 0
-regs_ptr:  dd 0
-saved_esp: dd 0
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -8,10 +8,14 @@
 #define HANDOFF_TSC_ADDR    0x0600
 #define HANDOFF_DRIVE_ADDR  0x0608
 
-/* stage2's real-mode and 32-bit stack grows down from here (below the
- * stage1 copy at 0x7C00, which is dead once stage2 runs). Real-mode BIOS
- * calls use it with SS = 0, so it must stay below 64 KiB. */
-#define STAGE2_STACK_TOP    0x7c00
+/* bios_call's register block and saved state (bios/entry.asm). */
+#define THUNK_DATA_ADDR     0x0700
+
+/* stage2's real-mode and 32-bit stack grows down from here. Real-mode
+ * BIOS calls use it with SS = 0, so it must stay below 64 KiB; it stays
+ * out of the page that held stage1's code (0x7000..0x7FFF), since QEMU's
+ * TCG slows every write to a page it once translated code from. */
+#define STAGE2_STACK_TOP    0x7000
 
 /* Disk bounce buffer for INT 13h: 64 KiB-aligned so that no transfer
  * crosses a 64 KiB boundary, below the EBDA. */

@@ -83,7 +83,8 @@ void stage2_main(uint32_t drive)
 
     int rc = fat_mount(&vol, disk_read, &disk, esp.lba);
     if (rc)
-        die("ESP at LBA %llu: %s", (unsigned long long)esp.lba, fat_strerror(rc));
+        die("no ESP: the partition at LBA %llu (%s) holds no FAT volume: %s",
+            (unsigned long long)esp.lba, esp.how, fat_strerror(rc));
     config_load(&vol, &cfg);
 
     struct loaded_kernel k;

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SeaBIOS boots of images/disk.img and of broken variants of it (TCG).
+# QUICK=1: only the q35 (AHCI) boot.
+source "$(dirname "$0")/../lib.sh"
+QB=$TOP/tests/boot/qemu-boot.sh
+FBCHECK=$B/tests/fbcheck
+PAD16=$B/kernel/kernel-pad16.elf
+export MTOOLS_SKIP_CHECK=1
+ESP="@@1M"              # the ESP starts at LBA 2048
+PASS_ARGS=(--expect '^Hello World!' --expect 'SELFTEST PASS' --exit 33)
+
+[ -f "$IMG" ] || { fail "bios boot: $IMG" "missing (make disk.img)"; finish; }
+
+# boot NAME IMAGE ARGS...: one SeaBIOS boot through qemu-boot.sh
+boot() {
+  local name=$1 image=$2; shift 2
+  local out
+  if out=$("$QB" --fw bios --image "$image" --log "$T/$name.log" "$@" 2>&1); then
+    pass "bios boot: $name"
+  else
+    fail "bios boot: $name"
+    printf '%s\n' "$out" | tail -n 30 | sed 's/^/    /'
+  fi
+}
+# the loader's and the kernel's timing lines, for the closing report
+timing() {
+  tr -d '\r' < "$T/$1.log" | grep -aE 'hyboot: stage2 (kernel /|jumping)|timing|tsc' | sed "s/^/    [$1] /"
+}
+
+boot q35-ahci "$IMG" --machine q35 "${PASS_ARGS[@]}"
+timing q35-ahci
+if [ "${QUICK:-0}" = 1 ]; then finish; fi
+
+boot pc-ide "$IMG" --machine pc "${PASS_ARGS[@]}"
+boot virtio "$IMG" --machine q35 --bus virtio "${PASS_ARGS[@]}"
+boot usb-xhci "$IMG" --machine q35 --bus usb-xhci "${PASS_ARGS[@]}"
+boot vga-none "$IMG" --vga none "${PASS_ARGS[@]}"
+
+# The screen: the kernel's "Hello World!" on the VBE framebuffer.
+if [ -x "$FBCHECK" ]; then
+  boot screendump "$IMG" --no-exit-device --expect 'SELFTEST PASS' --screendump "$T/bios.ppm"
+  check "bios screendump shows Hello World!" "$FBCHECK" "$T/bios.ppm" "Hello World!"
+else
+  fail "bios screendump" "$FBCHECK not built"
+fi
+
+# A kernel padded to 16 MiB.
+if [ -f "$PAD16" ]; then
+  if "$MKIMAGE" -c "$TOP/images/disk.conf" --kernel "$PAD16" -o "$T/pad16.img" >/dev/null 2>&1; then
+    boot kernel-16m "$T/pad16.img" "${PASS_ARGS[@]}"
+    timing kernel-16m
+  else
+    fail "bios boot: kernel-16m" "mkimage could not build the image"
+  fi
+  rm -f "$T/pad16.img"
+else
+  fail "bios boot: kernel-16m" "$PAD16 not built"
+fi
+
+# Primary GPT header broken: stage2 falls back to the hybrid MBR's 0xEF
+# entry (and never looks for the backup header).
+cp --sparse=always "$IMG" "$T/x.img"
+printf 'XXXX' | dd of="$T/x.img" bs=1 seek=$((512 + 16)) conv=notrunc status=none   # header CRC
+boot gpt-broken-mbr-fallback "$T/x.img" --expect 'GPT not used' --expect 'ESP found at LBA [0-9]+ .*via MBR' "${PASS_ARGS[@]}"
+
+# One byte of the kernel flipped: boot.cfg's kernel_sha256 catches it.
+cp --sparse=always "$IMG" "$T/x.img"
+mcopy -n -i "$T/x.img$ESP" ::/boot/kernel.elf "$T/k.elf" &&
+  python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=0xff; open(p,"wb").write(b)' "$T/k.elf" &&
+  mcopy -o -i "$T/x.img$ESP" "$T/k.elf" ::/boot/kernel.elf
+boot corrupt-kernel "$T/x.img" --expect 'hyboot: error: /boot/kernel.elf: sha256 mismatch'
+
+# Kernel deleted.
+cp --sparse=always "$IMG" "$T/x.img"
+mdel -i "$T/x.img$ESP" ::/boot/kernel.elf
+boot missing-kernel "$T/x.img" --expect 'hyboot: error: /boot/kernel.elf: not found'
+
+# BIOS boot partition zeroed: stage1 itself must say so.
+cp --sparse=always "$IMG" "$T/x.img"
+dd if=/dev/zero of="$T/x.img" bs=512 seek=34 count=$((2048 - 34)) conv=notrunc status=none
+boot no-stage2 "$T/x.img" --expect 'hyboot: stage1' --expect 'hyboot: error: no stage2'
+
+# ESP zeroed: no FAT where the partition tables point.
+cp --sparse=always "$IMG" "$T/x.img"
+dd if=/dev/zero of="$T/x.img" bs=1M seek=1 count=8 conv=notrunc status=none
+boot no-esp "$T/x.img" --expect 'hyboot: error: no ESP'
+
+rm -f "$T/x.img" "$T/k.elf"
+finish
