@@ -11,23 +11,33 @@
 
 /* ---- settings ----------------------------------------------------------- */
 
+/* "--size 12Q": the input an option error names. */
+static const char *opt_input(const char *opt, const char *value)
+{
+    static char buf[4][256];
+    static int next;
+    char *b = buf[next++ % 4];
+    snprintf(b, sizeof buf[0], "--%s %s", opt, value ? value : "");
+    return b;
+}
+
 static int parse_settings(struct mk_plan *p, const struct mk_opts *o)
 {
     const char *why;
     p->size = MK_DEFAULT_SIZE;
     if (o->size) {
         if (mk_parse_size(o->size, &p->size, &why) < 0) {
-            mk_error(o->size, "--size: %s", why);
+            mk_error(opt_input("size", o->size), "%s", why);
             return MK_EXIT_USAGE;
         }
         if (p->size % SECTOR) {
-            mk_error(o->size, "--size: not a multiple of 512 bytes");
+            mk_error(opt_input("size", o->size), "not a multiple of 512 bytes");
             return MK_EXIT_USAGE;
         }
     }
     if (o->fat && strcmp(o->fat, "auto") != 0) {
         if (strcmp(o->fat, "12") && strcmp(o->fat, "16") && strcmp(o->fat, "32")) {
-            mk_error(o->fat, "--fat: expected 12, 16, 32 or auto");
+            mk_error(opt_input("fat", o->fat), "expected 12, 16, 32 or auto");
             return MK_EXIT_USAGE;
         }
         p->fat_type = atoi(o->fat);
@@ -42,7 +52,7 @@ static int parse_settings(struct mk_plan *p, const struct mk_opts *o)
         else if (!strcmp(o->mbr, "mbr-only"))
             l->mbr = MK_MBR_ONLY;
         else {
-            mk_error(o->mbr, "--mbr: expected hybrid, protective or mbr-only");
+            mk_error(opt_input("mbr", o->mbr), "expected hybrid, protective or mbr-only");
             return MK_EXIT_USAGE;
         }
     }
@@ -56,7 +66,7 @@ static int parse_settings(struct mk_plan *p, const struct mk_opts *o)
         else if (!strcasecmp(t, "0c") || !strcasecmp(t, "c"))
             l->esp_mbr_type = MBR_TYPE_FAT32_LBA;
         else {
-            mk_error(o->esp_mbr_type, "--esp-mbr-type: expected ef or 0c");
+            mk_error(opt_input("esp-mbr-type", o->esp_mbr_type), "expected ef or 0c");
             return MK_EXIT_USAGE;
         }
     }
@@ -69,7 +79,7 @@ static int parse_settings(struct mk_plan *p, const struct mk_opts *o)
         unsigned w, h;
         char end;
         if (sscanf(o->resolution, "%ux%u%c", &w, &h, &end) != 2 || !w || !h || w > 65535 || h > 65535) {
-            mk_error(o->resolution, "--resolution: expected WIDTHxHEIGHT, e.g. 1024x768");
+            mk_error(opt_input("resolution", o->resolution), "expected WIDTHxHEIGHT, e.g. 1024x768");
             return MK_EXIT_USAGE;
         }
     }
@@ -86,7 +96,7 @@ static int parse_settings(struct mk_plan *p, const struct mk_opts *o)
     mk_fat_init(&p->fat);
     why = mk_fat_set_label(&p->fat, o->label ? o->label : MK_DEFAULT_LABEL);
     if (why) {
-        mk_error(o->label, "--label: %s", why);
+        mk_error(opt_input("label", o->label), "%s", why);
         return MK_EXIT_USAGE;
     }
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -343,17 +353,17 @@ int mk_plan_make(struct mk_plan *p, const struct mk_opts *o)
     const char *size_text = o->size ? o->size : "64M";
     int fr = fits(p, p->size / SECTOR, why, sizeof why);
     if (fr == MK_FAT_ETYPE) {
-        mk_error(o->fat, "--fat %s: %s", o->fat, why);
+        mk_error(opt_input("fat", o->fat), "%s", why);
         return MK_EXIT_FAIL;
     }
     if (fr == MK_FAT_ENOSPC) {
         uint64_t min = mk_plan_min_size(p);
         mk_format_size(p->size, given, sizeof given);
         if (min) {
-            mk_error(size_text, "--size: an image of %s is too small (%s); the smallest that fits is %lluM",
+            mk_error(opt_input("size", size_text), "an image of %s is too small (%s); the smallest that fits is %lluM",
                      given, why, (unsigned long long)(min >> 20));
         } else {
-            mk_error(size_text, "--size: an image of %s is too small (%s)", given, why);
+            mk_error(opt_input("size", size_text), "an image of %s is too small (%s)", given, why);
         }
         return MK_EXIT_FAIL;
     }

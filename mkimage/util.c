@@ -14,7 +14,7 @@ static void report(const char *kind, const char *input, const char *fmt, va_list
 {
     /* One write per message so parallel runs do not interleave lines. */
     char msg[1024];
-    int n = snprintf(msg, sizeof msg, MK_NAME ": %s: %s: ", kind, input ? input : MK_NAME);
+    int n = snprintf(msg, sizeof msg, MK_NAME ": %s: %s: ", kind, input ? input : "command line");
     if (n < 0 || (size_t)n >= sizeof msg)
         n = 0;
     vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);

@@ -1,0 +1,36 @@
+# Builds mkimage test inputs in $T (sourced after tests/lib.sh):
+#   $KERNEL  a valid ELF64 higher-half kernel (the real one when built)
+#   $STAGE1  440 bytes with the "HYS1" record at 424
+#   $STAGE2  8 bytes, "HYSTAGE2", padding
+#   $EFI     the real BOOTX64.EFI when built, else a minimal PE32+ header
+# shellcheck shell=bash
+
+make_inputs() {
+  if [ -f "$B/kernel/kernel.elf" ]; then
+    KERNEL=$T/kernel.elf; cp "$B/kernel/kernel.elf" "$KERNEL"
+  else
+    KERNEL=$T/kernel.elf
+    printf 'void _start(void) { for (;;) __asm__ volatile("hlt"); }\n' > "$T/k.c"
+    gcc -nostdlib -static -fno-pic -no-pie -mcmodel=kernel -Wl,-Ttext-segment=0xffffffff80000000 \
+      -Wl,--build-id=none -o "$KERNEL" "$T/k.c" || return 1
+  fi
+  STAGE1=$T/stage1.bin
+  { printf '\xeb\x58\x90'; head -c 421 /dev/zero; printf 'HYS1'; head -c 12 /dev/zero; } > "$STAGE1"
+  STAGE2=$T/stage2.bin
+  { printf '\xe9\x00\x00\x00\x00\x00\x00\x00HYSTAGE2'; head -c 8 /dev/zero; head -c 4000 /dev/urandom; } > "$STAGE2"
+  if [ -f "$B/uefi/BOOTX64.EFI" ]; then
+    EFI=$T/BOOTX64.EFI; cp "$B/uefi/BOOTX64.EFI" "$EFI"
+  else
+    EFI=$T/BOOTX64.EFI
+    python3 - "$EFI" <<'PY'
+import struct, sys
+d = bytearray(1024)
+d[0:2] = b"MZ"
+struct.pack_into("<I", d, 0x3c, 0x80)
+d[0x80:0x84] = b"PE\0\0"
+struct.pack_into("<H", d, 0x84, 0x8664)
+open(sys.argv[1], "wb").write(d)
+PY
+  fi
+  INPUTS=(--kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2")
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# mkimage refuses bad inputs: for each, the exit status, the message
+# ("mkimage: error: <input>: <reason>"), no output file created, no
+# temporary file left, and a pre-existing output byte-identical afterwards.
+# QUICK=1 runs the most important cases only.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/inputs.sh"
+
+[ -x "$MKIMAGE" ] || { fail "mkimage built" "$MKIMAGE missing"; finish; }
+make_inputs || { fail "test inputs" "could not build them"; finish; }
+OUTDIR=$T/out
+mkdir -p "$OUTDIR"
+OUT=$OUTDIR/disk.img
+head -c 8192 /dev/urandom > "$T/previous.img"
+
+# refuses NAME STATUS REGEX ARGS...: runs mkimage twice (no output yet,
+# then over an existing output) and checks everything above.
+refuses() {
+  local name=$1 want=$2 re=$3; shift 3
+  local rc err
+  rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
+  err=$("$MKIMAGE" "$@" 2>&1 >/dev/null); rc=$?
+  local why=""
+  [ "$rc" -eq "$want" ] || why="exit status $rc, want $want"
+  [ -z "$why" ] && ! printf '%s\n' "$err" | grep -Eq -- "^mkimage: error: .*$re" && why="message '$err' does not match /$re/"
+  [ -z "$why" ] && [ -n "$(ls -A "$OUTDIR")" ] && why="left files: $(ls -A "$OUTDIR" | tr '\n' ' ')"
+  if [ -z "$why" ]; then
+    cp "$T/previous.img" "$OUT"
+    "$MKIMAGE" "$@" >/dev/null 2>&1; rc=$?
+    [ "$rc" -eq "$want" ] || why="second run: exit status $rc"
+    [ -z "$why" ] && ! cmp -s "$OUT" "$T/previous.img" && why="existing output changed"
+    [ -z "$why" ] && [ "$(ls -A "$OUTDIR")" != "disk.img" ] && why="left files: $(ls -A "$OUTDIR" | tr '\n' ' ')"
+  fi
+  if [ -z "$why" ]; then pass "mkimage refuses: $name"; else fail "mkimage refuses: $name" "$why"; fi
+}
+
+# The good case first: the same inputs do make an image.
+rm -f "$OUT"
+check "mkimage: test inputs make an image" "$MKIMAGE" -o "$OUT" "${INPUTS[@]}"
+
+refuses "missing input" 1 "nope\.elf: cannot open: No such file" \
+  -o "$OUT" --kernel "$T/nope.elf" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2"
+refuses "non-ELF kernel" 1 "kernel: not an ELF file" \
+  -o "$OUT" --kernel "$STAGE2" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2"
+refuses "size too small (says the minimum)" 1 "too small.*smallest that fits is [0-9]+M" \
+  -o "$OUT" "${INPUTS[@]}" --size 1M
+# Output on a full filesystem: a file-size limit makes every write past
+# 1000 KiB fail (EFBIG) the way a full disk does (ENOSPC).
+cp "$T/previous.img" "$T/prev-copy.img"
+refuses_full() {
+  rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"; cp "$T/previous.img" "$OUT"
+  local err rc
+  err=$( (ulimit -f 1000; "$MKIMAGE" -o "$OUT" "${INPUTS[@]}") 2>&1 ); rc=$?
+  if [ "$rc" -eq 1 ] && printf '%s\n' "$err" | grep -Eq "^mkimage: error: .*disk.img: .*(File too large|No space)" &&
+     cmp -s "$OUT" "$T/previous.img" && [ "$(ls -A "$OUTDIR")" = "disk.img" ]; then
+    pass "mkimage refuses: output on a full filesystem (ulimit -f), old output kept, temp removed"
+  else
+    fail "mkimage refuses: output on a full filesystem" "rc=$rc err='$err' files=$(ls -A "$OUTDIR" | tr '\n' ' ')"
+  fi
+}
+refuses_full
+
+if [ "${QUICK:-0}" != 1 ]; then
+  refuses "directory as input" 1 "is a directory" \
+    -o "$OUT" --kernel "$T" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2"
+  # A real 32-bit ELF when binutils can make one, else a patched class byte.
+  if printf '.globl _start\n_start: hlt\n' > "$T/k32.s" && as --32 "$T/k32.s" -o "$T/k32.o" 2>/dev/null &&
+     ld -m elf_i386 -Ttext=0x100000 "$T/k32.o" -o "$T/k32.elf" 2>/dev/null; then :; else
+    cp "$KERNEL" "$T/k32.elf"; printf '\x01' | dd of="$T/k32.elf" bs=1 seek=4 conv=notrunc status=none
+  fi
+  refuses "32-bit ELF kernel" 1 "kernel: not a 64-bit ELF" \
+    -o "$OUT" --kernel "$T/k32.elf" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2"
+  # Overlapping segments: the second PT_LOAD moved onto the first.
+  python3 - "$KERNEL" "$T/overlap.elf" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+phoff, = struct.unpack_from("<Q", d, 32); phnum, = struct.unpack_from("<H", d, 56)
+loads = [phoff + 56 * i for i in range(phnum) if struct.unpack_from("<I", d, phoff + 56 * i)[0] == 1]
+if len(loads) < 2:   # make a second PT_LOAD from a spare header
+    spare = [phoff + 56 * i for i in range(phnum) if phoff + 56 * i not in loads][0]
+    d[spare:spare + 56] = d[loads[0]:loads[0] + 56]; loads.append(spare)
+a, b = loads[0], loads[1]
+va, = struct.unpack_from("<Q", d, a + 16)
+struct.pack_into("<QQ", d, b + 16, va + 16, va + 16)    # p_vaddr, p_paddr inside the first
+open(sys.argv[2], "wb").write(d)
+PY
+  refuses "ELF with overlapping segments" 1 "kernel: segments overlap" \
+    -o "$OUT" --kernel "$T/overlap.elf" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2"
+  { cat "$STAGE1"; head -c 60 /dev/zero; } > "$T/stage1-500.bin"
+  refuses "stage1 of 500 bytes" 1 "stage1: 500 bytes, more than the 440" \
+    -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$T/stage1-500.bin" --stage2 "$STAGE2"
+  head -c 424 /dev/zero > "$T/stage1-nomagic.bin"; head -c 16 /dev/zero >> "$T/stage1-nomagic.bin"
+  refuses "stage1 without its HYS1 record" 1 "stage1: no \"HYS1\" record" \
+    -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$T/stage1-nomagic.bin" --stage2 "$STAGE2"
+  { cat "$STAGE2"; head -c 500000 /dev/zero; } > "$T/stage2-big.bin"
+  refuses "stage2 too large" 1 "stage2: [0-9]+ bytes, more than the [0-9]+ bytes" \
+    -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$T/stage2-big.bin"
+  refuses "stage2 without its header" 1 "stage2: no \"HYSTAGE2\" magic" \
+    -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$KERNEL"
+  refuses "EFI loader that is not PE" 1 "EFI loader: not a PE" \
+    -o "$OUT" --kernel "$KERNEL" --efi "$STAGE2" --stage1 "$STAGE1" --stage2 "$STAGE2"
+  refuses "unparseable size" 2 "--size 12Q: not a size" -o "$OUT" "${INPUTS[@]}" --size 12Q
+  refuses "size not a multiple of 512" 2 "--size 1000000: not a multiple of 512" -o "$OUT" "${INPUTS[@]}" --size 1000000
+  refuses "--fat 12 on a 600M image" 1 "--fat 12: FAT12 allows at most 4084 clusters" \
+    -o "$OUT" "${INPUTS[@]}" --size 600M --fat 12
+  refuses "--fat 32 on an 8M image" 1 "--fat 32: FAT32 needs at least 65525 clusters" \
+    -o "$OUT" "${INPUTS[@]}" --size 8M --fat 32
+  refuses "--fat 13" 2 "--fat 13: expected 12, 16, 32 or auto" -o "$OUT" "${INPUTS[@]}" --fat 13
+  refuses "--mbr nonsense" 2 "--mbr gpt-ish: expected hybrid" -o "$OUT" "${INPUTS[@]}" --mbr gpt-ish
+  refuses "stage1 without stage2" 2 "needs both --stage1 and --stage2" \
+    -o "$OUT" --kernel "$KERNEL" --stage1 "$STAGE1"
+  refuses "nothing to boot" 2 "nothing would boot" -o "$OUT" --kernel "$KERNEL"
+  refuses "no kernel" 2 "no kernel given" -o "$OUT" --efi "$EFI"
+  refuses "unknown option" 2 "--frobnicate: unknown option" -o "$OUT" "${INPUTS[@]}" --frobnicate
+  refuses "label too long" 2 "--label ABCDEFGHIJKL: a volume label has at most 11" -o "$OUT" "${INPUTS[@]}" --label ABCDEFGHIJKL
+  refuses "extra file onto the kernel's path" 1 "a file of that name already exists" \
+    -o "$OUT" "${INPUTS[@]}" --file "$STAGE2=/boot/KERNEL.ELF"
+  refuses "extra file with a bad name" 1 "character not allowed in FAT names" \
+    -o "$OUT" "${INPUTS[@]}" --file "$STAGE2=/docs/what?.txt"
+  SOURCE_DATE_EPOCH=yesterday refuses "bad SOURCE_DATE_EPOCH" 2 "SOURCE_DATE_EPOCH: \"yesterday\" is not a number" \
+    -o "$OUT" "${INPUTS[@]}"
+  printf 'kernel = k\nbogus = 1\n' > "$T/bad.conf"
+  refuses "recipe with an unknown key" 2 "bad.conf:2: unknown key \"bogus\"" -c "$T/bad.conf" -o "$OUT"
+  refuses "missing recipe" 1 "nope.conf: cannot open recipe" -c "$T/nope.conf" -o "$OUT"
+
+  # Output that does not exist as a folder, or is not a file.
+  err=$("$MKIMAGE" -o "$T/no/such/dir/disk.img" "${INPUTS[@]}" 2>&1); rc=$?
+  if [ "$rc" -eq 1 ] && printf '%s' "$err" | grep -q "^mkimage: error: $T/no/such/dir/disk.img: folder .* does not exist" &&
+     [ ! -e "$T/no" ]; then pass "mkimage refuses: output in a non-existent folder"
+  else fail "mkimage refuses: output in a non-existent folder" "rc=$rc err=$err"; fi
+  err=$("$MKIMAGE" -o "$T" "${INPUTS[@]}" 2>&1); rc=$?
+  expect_eq "mkimage refuses: output that is a directory (status)" "$rc" 1
+  expect_match "mkimage refuses: output that is a directory (message)" "$err" "is a directory"
+  dev=$(find /dev -maxdepth 1 -type b 2>/dev/null | head -n 1)
+  if [ -n "$dev" ]; then
+    # Only stat()ed: the refusal comes before any open.
+    err=$("$MKIMAGE" -o "$dev" "${INPUTS[@]}" 2>&1); rc=$?
+    if [ "$rc" -eq 1 ] && printf '%s' "$err" | grep -q "is a block device: writing to a device needs --force-device"; then
+      pass "mkimage refuses: a block device without --force-device"
+    else fail "mkimage refuses: a block device without --force-device" "rc=$rc err=$err"; fi
+  fi
+
+  # The minimum the size error names really is the minimum (in MiB).
+  head -c 5000000 /dev/urandom > "$T/big.bin"
+  err=$("$MKIMAGE" -o "$OUT" "${INPUTS[@]}" --file "$T/big.bin=/big.bin" --size 3M 2>&1)
+  min=$(printf '%s' "$err" | sed -n 's/.*smallest that fits is \([0-9]*\)M.*/\1/p')
+  if [ -n "$min" ] && "$MKIMAGE" -o "$OUT" "${INPUTS[@]}" --file "$T/big.bin=/big.bin" --size "${min}M" 2>/dev/null &&
+     ! "$MKIMAGE" -o "$OUT" "${INPUTS[@]}" --file "$T/big.bin=/big.bin" --size "$((min - 1))M" 2>/dev/null; then
+    pass "mkimage: the minimum size it names fits, one MiB less does not ($min M)"
+  else
+    fail "mkimage: the minimum size it names fits, one MiB less does not" "min='$min' err=$err"
+  fi
+fi
+finish
