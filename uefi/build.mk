@@ -54,15 +54,16 @@ $(B)/uefi/BOOTX64.so: $(UEFI_OBJS) $(GNUEFI_LDS) $(GNUEFI_CRT0) | $(DEPS_STAMP)
 		-T $(GNUEFI_LDS) -L$(GNUEFI_LIB) $(GNUEFI_CRT0) $(UEFI_OBJS) \
 		-lefi -lgnuefi -o $@
 
-# The recipe of gnu-efi 3.0.x's Make.rules (.rodata lives inside .data in
+# The recipe of gnu-efi 3.0.x's Make.rules (the temporary name carries
+# make's PID: several people may build in one tree at once) (.rodata lives inside .data in
 # its linker script). uefi/check-efi.sh refuses anything that is not a
 # PE32+ x86-64 EFI application with only relative relocations.
 $(EFI_BIN): $(B)/uefi/BOOTX64.so uefi/check-efi.sh | $(DEPS_STAMP)
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
-		--target efi-app-x86_64 --subsystem=10 $< $@.tmp
-	$(Q)OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $@.tmp $< || { rm -f $@.tmp; exit 1; }
-	$(Q)mv $@.tmp $@
+		--target efi-app-x86_64 --subsystem=10 $< $@.tmp$$PPID
+	$(Q)OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $@.tmp$$PPID $< || { rm -f $@.tmp$$PPID; exit 1; }
+	$(Q)mv $@.tmp$$PPID $@
 
 ALL_TARGETS += $(EFI_BIN)
 
