@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Helpers for the image checks that must stay fast on sparse multi-TiB
+images (they only touch the data extents, found with SEEK_DATA/SEEK_HOLE).
+
+  helpers.py extract SRC OFFSET LENGTH DST   bytes [OFFSET, OFFSET+LENGTH) of SRC
+                                              into a sparse file DST
+  helpers.py cmp A B                          exit 0 when A and B have the same
+                                              size and bytes (holes read as zeros)
+  helpers.py fakepe DST                       a minimal PE32+ x86-64 EFI application
+                                              header (for when no BOOTX64.EFI is built)
+  helpers.py flip FILE OFFSET                 invert one byte in place
+"""
+import os
+import struct
+import sys
+
+CHUNK = 1 << 20
+
+
+def extents(fd, start, end):
+    """(begin, end) of every data region of fd inside [start, end)."""
+    off = start
+    while off < end:
+        try:
+            d = os.lseek(fd, off, os.SEEK_DATA)
+        except OSError:       # ENXIO: no data after off
+            return
+        if d >= end:
+            return
+        h = min(os.lseek(fd, d, os.SEEK_HOLE), end)
+        yield d, h
+        off = h
+
+
+def extract(src, offset, length, dst):
+    fi = os.open(src, os.O_RDONLY)
+    fo = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.ftruncate(fo, length)
+    for a, b in extents(fi, offset, offset + length):
+        pos = a
+        while pos < b:
+            n = min(b - pos, CHUNK)
+            os.pwrite(fo, os.pread(fi, n, pos), pos - offset)
+            pos += n
+    os.close(fi)
+    os.close(fo)
+
+
+def same(a, b):
+    fa, fb = os.open(a, os.O_RDONLY), os.open(b, os.O_RDONLY)
+    size = os.fstat(fa).st_size
+    if size != os.fstat(fb).st_size:
+        print(f"sizes differ: {size} vs {os.fstat(fb).st_size}")
+        return False
+    # Compare over the union of both files' data regions; elsewhere both
+    # are holes and read as zeros.
+    regions = sorted(list(extents(fa, 0, size)) + list(extents(fb, 0, size)))
+    for a0, a1 in regions:
+        pos = a0
+        while pos < a1:
+            n = min(a1 - pos, CHUNK)
+            if os.pread(fa, n, pos) != os.pread(fb, n, pos):
+                print(f"first difference in the {n} bytes at offset {pos}")
+                return False
+            pos += n
+    return True
+
+
+def fakepe(dst):
+    img = bytearray(1024)
+    img[0:2] = b"MZ"
+    struct.pack_into("<I", img, 0x3C, 0x80)
+    img[0x80:0x84] = b"PE\0\0"
+    # COFF header: machine x86-64, 0 sections, optional header 240 bytes,
+    # characteristics executable | large address aware.
+    struct.pack_into("<HHIIIHH", img, 0x84, 0x8664, 0, 0, 0, 0, 240, 0x22)
+    opt = 0x84 + 20
+    struct.pack_into("<H", img, opt, 0x20B)          # PE32+
+    struct.pack_into("<H", img, opt + 68, 10)        # EFI application
+    with open(dst, "wb") as f:
+        f.write(img)
+
+
+def flip(path, offset):
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        b = f.read(1)
+        f.seek(offset)
+        f.write(bytes([b[0] ^ 0xFF]))
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else ""
+    if cmd == "extract" and len(argv) == 6:
+        extract(argv[2], int(argv[3]), int(argv[4]), argv[5])
+    elif cmd == "cmp" and len(argv) == 4:
+        return 0 if same(argv[2], argv[3]) else 1
+    elif cmd == "fakepe" and len(argv) == 3:
+        fakepe(argv[2])
+    elif cmd == "flip" and len(argv) == 4:
+        flip(argv[2], int(argv[3]))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
