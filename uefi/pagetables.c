@@ -7,11 +7,24 @@
 #define GIB (1ULL << 30)
 #define PAGE_MASK 0xfffULL
 
+#define CR4_LA57 (1ULL << 12)
+
 static uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+static uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
 
 void build_page_tables(uint64_t mem_top, const struct loaded_kernel *k,
                        const struct boot_framebuffer *fb, struct loader_tables *out)
 {
+    /* CR4.LA57 cannot be cleared while paging is on in long mode, and a
+     * 4-level PML4 under 5-level paging would be misread: refuse clearly. */
+    if (read_cr4() & CR4_LA57)
+        uefi_fatal("firmware runs with 5-level paging; this loader builds 4-level tables");
     uint64_t end = mem_top > 4 * GIB ? mem_top : 4 * GIB;
     end = div_up(end, GIB) * GIB;
     int gb = pg_cpu_has_gb_pages();
