@@ -41,5 +41,11 @@ const char *mk_stage2_check(const uint8_t *data, uint64_t size, uint64_t room)
     memcpy(&h, data, sizeof h);
     if (memcmp(h.magic, STAGE2_MAGIC, 8) != 0)
         return "no \"HYSTAGE2\" magic at offset 8: not a hyboot stage2";
+    /* stage2 checks its own length against this field once loaded. */
+    if (h.size == 0 || h.size > size) {
+        snprintf(why, sizeof why, "its header says %u bytes but the file has %llu", h.size,
+                 (unsigned long long)size);
+        return why;
+    }
     return NULL;
 }

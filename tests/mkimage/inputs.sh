@@ -1,7 +1,7 @@
 # Builds mkimage test inputs in $T (sourced after tests/lib.sh):
 #   $KERNEL  a valid ELF64 higher-half kernel (the real one when built)
 #   $STAGE1  440 bytes with the "HYS1" record at 424
-#   $STAGE2  8 bytes, "HYSTAGE2", padding
+#   $STAGE2  8 bytes, "HYSTAGE2", its size, padding
 #   $EFI     the real BOOTX64.EFI when built, else a minimal PE32+ header
 # shellcheck shell=bash
 
@@ -17,7 +17,8 @@ make_inputs() {
   STAGE1=$T/stage1.bin
   { printf '\xeb\x58\x90'; head -c 421 /dev/zero; printf 'HYS1'; head -c 12 /dev/zero; } > "$STAGE1"
   STAGE2=$T/stage2.bin
-  { printf '\xe9\x00\x00\x00\x00\x00\x00\x00HYSTAGE2'; head -c 8 /dev/zero; head -c 4000 /dev/urandom; } > "$STAGE2"
+  # jmp (8 bytes), magic, size 4024 (0x0fb8) little-endian, reserved, body
+  { printf '\xe9\x00\x00\x00\x00\x00\x00\x00HYSTAGE2\xb8\x0f\x00\x00\x00\x00\x00\x00'; head -c 4000 /dev/urandom; } > "$STAGE2"
   if [ -f "$B/uefi/BOOTX64.EFI" ]; then
     EFI=$T/BOOTX64.EFI; cp "$B/uefi/BOOTX64.EFI" "$EFI"
   else

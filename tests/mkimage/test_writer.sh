@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# mkimage's features, checked from outside: recipes (relative paths,
+# command-line overrides), boot.cfg, extra files and long names read back
+# with mtools, reproducibility and --seed, SOURCE_DATE_EPOCH, sparseness,
+# one-firmware images, the MBR modes and flags, the stage1 patch.
+# (tests/image/ runs the independent-tool matrix over sizes.)
+# QUICK=1 runs the most important cases only.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/inputs.sh"
+
+[ -x "$MKIMAGE" ] || { fail "mkimage built" "$MKIMAGE missing"; finish; }
+make_inputs || { fail "test inputs" "could not build them"; finish; }
+unset SOURCE_DATE_EPOCH
+export MTOOLS_SKIP_CHECK=1
+
+# esp_offset IMG: byte offset of the ESP (GPT or MBR entry), for mtools' @@.
+esp_offset() { echo $(( $(sfdisk -d "$1" 2>/dev/null | awk -F'start=' '/type=(C12A7328|ef|c)/{split($2,a,",");print a[1]+0; exit}') * 512 )); }
+# le32 FILE OFFSET
+le32() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
+byte() { od -An -tx1 -j "$2" -N1 "$1" | tr -d ' '; }
+
+# ---- a recipe, run from elsewhere, relative paths -------------------------
+R=$T/recipe
+mkdir -p "$R/in" "$R/extra"
+cp "$KERNEL" "$EFI" "$STAGE1" "$STAGE2" "$R/in/"
+printf 'first line\nsecond line\n' > "$R/extra/notes.txt"
+head -c 70000 /dev/urandom > "$R/extra/blob.bin"
+cat > "$R/img.conf" <<CONF
+# a test recipe
+output  = out.img
+size    = 64M
+kernel  = in/$(basename "$KERNEL")
+efi     = in/$(basename "$EFI")
+stage1  = in/stage1.bin
+stage2  = in/stage2.bin
+cmdline = console=ttyS0 test
+resolution = 800x600
+file    = extra/notes.txt=/docs/Release notes for everyone.txt
+file    = extra/blob.bin=/data/sub/dir/blob.bin
+CONF
+( cd / && "$MKIMAGE" -c "$R/img.conf" ) >/dev/null 2>"$T/err"
+IMG1=$R/out.img
+if [ -f "$IMG1" ]; then pass "recipe: paths relative to the recipe's folder"; else fail "recipe: paths relative to the recipe's folder" "$(cat "$T/err")"; fi
+expect_eq "recipe: image has the recipe's size" "$(stat -c %s "$IMG1" 2>/dev/null)" $((64 << 20))
+OFF=$(esp_offset "$IMG1")
+cfg=$(mtype -i "$IMG1@@$OFF" ::/boot/boot.cfg 2>&1)
+expect_match "boot.cfg: kernel path" "$cfg" '^kernel=/boot/kernel\.elf$'
+expect_match "boot.cfg: command line" "$cfg" '^cmdline=console=ttyS0 test$'
+expect_match "boot.cfg: resolution" "$cfg" '^resolution=800x600$'
+expect_match "boot.cfg: kernel_sha256 is the kernel's hash" "$cfg" "^kernel_sha256=$(sha256sum "$KERNEL" | cut -d' ' -f1)\$"
+for f in "/EFI/BOOT/BOOTX64.EFI:$EFI" "/boot/kernel.elf:$KERNEL" "/docs/Release notes for everyone.txt:$R/extra/notes.txt" \
+         "/data/sub/dir/blob.bin:$R/extra/blob.bin"; do
+  dest=${f%%:*} src=${f#*:}
+  rm -f "$T/got"
+  if mcopy -n -i "$IMG1@@$OFF" "::$dest" "$T/got" 2>/dev/null && cmp -s "$T/got" "$src"; then
+    pass "mtools reads back $dest byte for byte"
+  else fail "mtools reads back $dest byte for byte"; fi
+done
+expect_match "long file name listed by mdir" "$(mdir -i "$IMG1@@$OFF" ::/docs 2>&1)" "Release notes for everyone\.txt"
+
+# Command line overrides the recipe.
+"$MKIMAGE" -c "$R/img.conf" -o "$T/over.img" --cmdline "quiet" --size 8M 2>/dev/null
+expect_eq "recipe: -o and --size override it" "$(stat -c %s "$T/over.img" 2>/dev/null)" $((8 << 20))
+expect_match "recipe: --cmdline overrides it" "$(mtype -i "$T/over.img@@1M" ::/boot/boot.cfg 2>&1)" '^cmdline=quiet$'
+
+# ---- reproducibility and the seed ----------------------------------------
+"$MKIMAGE" -c "$R/img.conf" -o "$T/again.img" 2>/dev/null
+check "reproducible: same inputs, byte-identical image" cmp "$IMG1" "$T/again.img"
+"$MKIMAGE" -c "$R/img.conf" -o "$T/seed1.img" --seed one 2>/dev/null
+"$MKIMAGE" -c "$R/img.conf" -o "$T/seed1b.img" --seed one 2>/dev/null
+"$MKIMAGE" -c "$R/img.conf" -o "$T/seed2.img" --seed two 2>/dev/null
+check "reproducible: same --seed, byte-identical image" cmp "$T/seed1.img" "$T/seed1b.img"
+g1=$(sgdisk -p "$T/seed1.img" 2>/dev/null | sed -n 's/^Disk identifier (GUID): //p')
+g2=$(sgdisk -p "$T/seed2.img" 2>/dev/null | sed -n 's/^Disk identifier (GUID): //p')
+p1=$(sfdisk -d "$T/seed1.img" 2>/dev/null | grep -o 'uuid=[^,]*' | tr '\n' ' ')
+p2=$(sfdisk -d "$T/seed2.img" 2>/dev/null | grep -o 'uuid=[^,]*' | tr '\n' ' ')
+if [ -n "$g1" ] && [ "$g1" != "$g2" ] && [ -n "$p1" ] && [ "$p1" != "$p2" ]; then
+  pass "--seed changes the disk and partition GUIDs"
+else fail "--seed changes the disk and partition GUIDs" "'$g1' '$g2' / '$p1' '$p2'"; fi
+u1=$(echo "$p1" | awk '{print $1}') u2=$(echo "$p1" | awk '{print $2}')
+if [ -n "$u1" ] && [ "$u1" != "$u2" ] && [ "$u1" != "uuid=$g1" ]; then pass "GUIDs unique per partition"; else fail "GUIDs unique per partition" "$p1 / $g1"; fi
+expect_match "GUIDs carry the RFC 4122 variant and version 4" "$g1 $p1" '^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12} '
+
+# ---- sparseness ------------------------------------------------------------
+du64=$(du -k "$IMG1" | cut -f1)
+if [ "$du64" -lt 1024 ]; then pass "sparse: the 64M image occupies ${du64} KiB"; else fail "sparse: the 64M image occupies ${du64} KiB"; fi
+
+if [ "${QUICK:-0}" != 1 ]; then
+  # ---- timestamps --------------------------------------------------------
+  expect_match "timestamps: fixed 1980-01-01 without SOURCE_DATE_EPOCH" "$(mdir -i "$IMG1@@$OFF" ::/boot 2>&1)" "1980-01-01"
+  SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -c "$R/img.conf" -o "$T/sde.img" 2>/dev/null
+  expect_match "timestamps: from SOURCE_DATE_EPOCH (2023-11-14 22:13)" "$(mdir -i "$T/sde.img@@$OFF" ::/boot 2>&1)" "2023-11-14 +22:13"
+
+  # ---- the stage1 patch and stage2 placement ------------------------------
+  expect_eq "stage1 patch: magic kept" "$(le32 "$IMG1" 424)" 827545928
+  expect_eq "stage1 patch: stage2 sectors" "$(le32 "$IMG1" 428)" $(( ($(stat -c %s "$STAGE2") + 511) / 512 ))
+  s2lba=$(le32 "$IMG1" 432)
+  bios_start=$(sfdisk -d "$IMG1" | awk -F'start=' '/21686148/{split($2,a,",");print a[1]+0}')
+  expect_eq "stage1 patch: stage2 LBA is the BIOS boot partition's start" "$s2lba" "$bios_start"
+  dd if="$IMG1" bs=512 skip="$s2lba" count=$(( ($(stat -c %s "$STAGE2") + 511) / 512 )) status=none | head -c "$(stat -c %s "$STAGE2")" > "$T/s2"
+  check "stage2 stored at that LBA" cmp "$T/s2" "$STAGE2"
+  cmp -s <(head -c 424 "$IMG1") <(head -c 424 "$STAGE1") && pass "stage1 code at LBA 0" || fail "stage1 code at LBA 0"
+  expect_eq "MBR signature 55aa" "$(byte "$IMG1" 510)$(byte "$IMG1" 511)" 55aa
+
+  # ---- MBR modes and flags ------------------------------------------------
+  expect_eq "hybrid: entry 1 is 0xEE, not active" "$(byte "$IMG1" 446)$(byte "$IMG1" 450)" 00ee
+  expect_eq "hybrid: entry 2 is the ESP (0xEF), active" "$(byte "$IMG1" 462)$(byte "$IMG1" 466)" 80ef
+  expect_eq "hybrid: entry 2 starts at LBA 2048" "$(le32 "$IMG1" 470)" 2048
+  "$MKIMAGE" -c "$R/img.conf" -o "$T/ee.img" --active-ee --esp-mbr-type 0c 2>/dev/null
+  expect_eq "--active-ee: 0xEE active, ESP not" "$(byte "$T/ee.img" 446)$(byte "$T/ee.img" 462)" 8000
+  expect_eq "--esp-mbr-type 0c" "$(byte "$T/ee.img" 466)" 0c
+  "$MKIMAGE" -c "$R/img.conf" -o "$T/prot.img" --mbr protective 2>/dev/null
+  expect_eq "protective: one 0xEE entry from LBA 1" "$(byte "$T/prot.img" 450):$(le32 "$T/prot.img" 454):$(byte "$T/prot.img" 466)" "ee:1:00"
+  expect_eq "protective: 0xEE covers the disk" "$(le32 "$T/prot.img" 458)" $(( (64 << 11) - 1 ))
+  "$MKIMAGE" -c "$R/img.conf" -o "$T/mbronly.img" --mbr mbr-only 2>/dev/null
+  d=$(sfdisk -d "$T/mbronly.img" 2>&1)
+  expect_match "mbr-only: a DOS label" "$d" "^label: dos"
+  expect_match "mbr-only: one active ESP partition" "$d" "start= *2048, .*type=ef, bootable"
+  expect_match "mbr-only: no GPT signature at LBA 1" "$(dd if="$T/mbronly.img" bs=512 skip=1 count=1 status=none | head -c 8 | od -c)" "0000000 +\\\\0"
+  mcopy -n -i "$T/mbronly.img@@1M" ::/boot/kernel.elf "$T/k-mbr" 2>/dev/null
+  check "mbr-only: the ESP still reads back" cmp "$T/k-mbr" "$KERNEL"
+
+  # ---- one-firmware images -------------------------------------------------
+  lay=$("$MKIMAGE" -o "$T/u.img" --kernel "$KERNEL" --efi "$EFI" --print-layout 2>&1)
+  expect_match "UEFI-only: --print-layout says so" "$lay" "UEFI only"
+  [ ! -e "$T/u.img" ] && pass "--print-layout writes nothing" || fail "--print-layout writes nothing"
+  "$MKIMAGE" -o "$T/u.img" --kernel "$KERNEL" --efi "$EFI" 2>/dev/null
+  expect_eq "UEFI-only: only the ESP partition" "$(sfdisk -d "$T/u.img" 2>/dev/null | grep -c '^/\|img[0-9]')" 1
+  expect_match "UEFI-only: MBR stub, not stage1" "$(head -c 200 "$T/u.img" | strings)" "UEFI only"
+  lay=$("$MKIMAGE" -o "$T/b.img" --kernel "$KERNEL" --stage1 "$STAGE1" --stage2 "$STAGE2" --print-layout 2>&1)
+  expect_match "BIOS-only: --print-layout says so" "$lay" "BIOS only"
+  "$MKIMAGE" -o "$T/b.img" --kernel "$KERNEL" --stage1 "$STAGE1" --stage2 "$STAGE2" 2>/dev/null
+  if mdir -i "$T/b.img@@1M" ::/EFI >/dev/null 2>&1; then fail "BIOS-only: no /EFI on the ESP"; else pass "BIOS-only: no /EFI on the ESP"; fi
+
+  # ---- FAT choices, size warnings -----------------------------------------
+  lay=$("$MKIMAGE" -c "$R/img.conf" --print-layout 2>&1)
+  expect_match "64M: FAT32 ESP with 512-byte clusters" "$lay" "ESP +FAT32, 512-byte clusters"
+  lay=$("$MKIMAGE" -c "$R/img.conf" --fat 16 --print-layout 2>&1)
+  expect_match "--fat 16 forces FAT16 on 64M" "$lay" "ESP +FAT16"
+  w=$("$MKIMAGE" -o "$T/small.img" --kernel "$KERNEL" --efi "$EFI" --size 4M 2>&1 >/dev/null)
+  expect_match "ESP under 8 MiB: a warning, not a failure" "$w" "^mkimage: warning: .*at least 8 MiB"
+  [ -f "$T/small.img" ] && pass "ESP under 8 MiB: image still written" || fail "ESP under 8 MiB: image still written"
+  w=$("$MKIMAGE" -o "$T/s33.img" --kernel "$KERNEL" --efi "$EFI" --size 34M --fat 32 2>&1 >/dev/null)
+  expect_match "FAT32 ESP under 33 MiB: a warning" "$w" "^mkimage: warning: .*under 33 MiB"
+  lay=$("$MKIMAGE" -o "$T/big.img" --kernel "$KERNEL" --efi "$EFI" --size 3T --print-layout 2>&1)
+  expect_match "3T: --print-layout names the free space after the 2 TiB ESP" "$lay" "^free .*FAT32 ends at 2\\^32-1 sectors"
+
+  # ---- output handling ------------------------------------------------------
+  (umask 022; "$MKIMAGE" -c "$R/img.conf" -o "$T/mode.img" 2>/dev/null)
+  expect_eq "output file mode follows the umask (0644)" "$(stat -c %a "$T/mode.img")" 644
+  head -c 100 /dev/urandom > "$T/replace.img"
+  "$MKIMAGE" -c "$R/img.conf" -o "$T/replace.img" 2>/dev/null
+  check "an existing output is replaced" cmp "$T/replace.img" "$IMG1"
+  expect_eq "no temporary files left beside the outputs" "$(ls "$T" | grep -c '\.tmp')" 0
+
+  # ---- the command line itself ----------------------------------------------
+  out=$("$MKIMAGE" --help 2>&1); rc=$?
+  expect_eq "--help exits 0" "$rc" 0
+  expect_match "--help lists the options" "$out" "--kernel FILE.*" 
+  out=$("$MKIMAGE" --version 2>&1); rc=$?
+  expect_eq "--version exits 0" "$rc" 0
+  expect_match "--version prints a version" "$out" "^mkimage \\(hyboot\\) [0-9]"
+  out=$("$MKIMAGE" --inspect "$IMG1" 2>&1); rc=$?
+  if grep -q "not built" <<<"$out"; then
+    expect_eq "--inspect without inspect.c says so and fails" "$rc" 1
+  else
+    expect_eq "--inspect passes on an image mkimage wrote" "$rc" 0
+  fi
+fi
+finish
