@@ -46,11 +46,11 @@ fi
 
 # A kernel padded to 16 MiB.
 if [ -f "$PAD16" ]; then
-  if "$MKIMAGE" -c "$TOP/images/disk.conf" --kernel "$PAD16" -o "$T/pad16.img" >/dev/null 2>&1; then
+  if out=$("$MKIMAGE" -c "$TOP/images/disk.conf" --kernel "$PAD16" -o "$T/pad16.img" 2>&1); then
     boot kernel-16m "$T/pad16.img" "${PASS_ARGS[@]}"
     timing kernel-16m
   else
-    fail "bios boot: kernel-16m" "mkimage could not build the image"
+    fail "bios boot: kernel-16m" "mkimage could not build the image: $(printf '%s' "$out" | tail -n 3)"
   fi
   rm -f "$T/pad16.img"
 else
