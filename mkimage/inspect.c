@@ -689,6 +689,11 @@ static void check_fat(struct inspect *in)
     if (in->vol.total_sectors > in->esp_sectors)
         problem(in, PATH_BOTH, "the FAT volume (%" PRIu64 " sectors) is larger than its partition (%" PRIu64 ")",
                 in->vol.total_sectors, in->esp_sectors);
+    else if (in->esp_sectors - in->vol.total_sectors >= 2048) {
+        char psize[32];
+        human(in->esp_sectors * SECTOR, psize, sizeof psize);
+        note(in, "the FAT volume covers %s of the %s partition", vsize, psize);
+    }
     if (in->esp_sectors * SECTOR < 8ull << 20)
         note(in, "ESP smaller than 8 MiB: some firmware infers the FAT type from the size and refuses it");
     else if (in->vol.type == 32 && in->esp_sectors * SECTOR < 33ull << 20)
