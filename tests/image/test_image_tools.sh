@@ -117,6 +117,16 @@ check_image() {
     fi
   done
   expect_eq "$tag: mcopy reads back every file byte-for-byte" "$bad" 0
+  # Our own reader (common/fat.c, as the loaders use it) sees the same files.
+  if [ -x "$B/tests/fatcat" ]; then
+    got=$("$B/tests/fatcat" -o $((start * 512)) "$img" find 2>&1 | sed 's/^[0-9]* //' | LC_ALL=C sort)
+    expect_eq "$tag: common/fat.c lists the same files" "$got" "$want"
+    bad=0
+    for d in "${!FILES[@]}"; do
+      "$B/tests/fatcat" -o $((start * 512)) "$img" cat "$d" 2>/dev/null | cmp -s - "${FILES[$d]}" || bad=$((bad + 1))
+    done
+    expect_eq "$tag: common/fat.c reads back every file" "$bad" 0
+  fi
   out=$(mtype -i "$at" ::/boot/boot.cfg 2>&1)
   expect_match "$tag: boot.cfg has the kernel's SHA-256" "$out" "kernel_sha256 *= *$(sha256sum "$KERNEL" | cut -c1-64)"
 
