@@ -54,3 +54,6 @@ $(STAGE2_BIN): $(BIOS_B)/stage2.elf
 
 ALL_TARGETS += $(STAGE2_BIN)
 TEST_DEPS += $(STAGE2_BIN)
+
+# The VBE mode choice has no BIOS calls in it: unit-tested on the host.
+HOST_TESTABLE_SRCS += bios/vbe_pick.c

@@ -51,7 +51,8 @@ void kernel_load(struct fat_vol *v, struct disk *d, struct mm_map *m,
 
     uint64_t buf = mem_take(m, f.size, 4096, BOOT_MEM_LOADER);
     if (!buf)
-        die("not enough memory to read %s (%u MiB)", path, (unsigned)((f.size + (1u << 20) - 1) >> 20));
+        die("not enough memory for the kernel (%u MiB to read the file)",
+            (unsigned)((f.size + (1u << 20) - 1) >> 20));
     void *file = (void *)(uintptr_t)buf;
 
     /* One read() per contiguous cluster run (no cap): disk_read splits it

@@ -49,12 +49,21 @@ if [ -f "$PAD16" ]; then
   if out=$("$MKIMAGE" -c "$TOP/images/disk.conf" --kernel "$PAD16" -o "$T/pad16.img" 2>&1); then
     boot kernel-16m "$T/pad16.img" "${PASS_ARGS[@]}"
     timing kernel-16m
+    # 31 MiB of RAM hold the 16 MiB file but not it and an 18 MiB image
+    boot kernel-16m-in-32m "$T/pad16.img" --mem 32M --expect 'hyboot: error: not enough memory for the kernel \([0-9]+ MiB'
   else
     fail "bios boot: kernel-16m" "mkimage could not build the image: $(printf '%s' "$out" | tail -n 3)"
   fi
   rm -f "$T/pad16.img"
 else
   fail "bios boot: kernel-16m" "$PAD16 not built"
+fi
+
+# resolution= in boot.cfg picks the VBE mode.
+if "$MKIMAGE" -c "$TOP/images/disk.conf" --resolution 800x600 -o "$T/x.img" >/dev/null 2>&1; then
+  boot resolution-800x600 "$T/x.img" --expect 'framebuffer: VBE mode 0x[0-9a-f]+ 800x600 32 bpp' "${PASS_ARGS[@]}"
+else
+  fail "bios boot: resolution-800x600" "mkimage --resolution 800x600 failed"
 fi
 
 # Primary GPT header broken: stage2 falls back to the hybrid MBR's 0xEF
