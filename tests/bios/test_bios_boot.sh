@@ -66,6 +66,18 @@ else
   fail "bios boot: resolution-800x600" "mkimage --resolution 800x600 failed"
 fi
 
+# Image variants whose BIOS path differs: no GPT at all (MBR-only, the
+# escape hatch for CSMs that will not boot GPT media), FAT12 and FAT16 ESPs.
+for v in "mbr-only:--mbr mbr-only" "fat12:--fat 12 --size 8M" "fat16:--fat 16"; do
+  name=${v%%:*}
+  # shellcheck disable=SC2086
+  if "$MKIMAGE" -c "$TOP/images/disk.conf" ${v#*:} -o "$T/x.img" >/dev/null 2>&1; then
+    boot "$name" "$T/x.img" "${PASS_ARGS[@]}"
+  else
+    fail "bios boot: $name" "mkimage ${v#*:} failed"
+  fi
+done
+
 # Primary GPT header broken: stage2 falls back to the hybrid MBR's 0xEF
 # entry (and never looks for the backup header).
 cp --sparse=always "$IMG" "$T/x.img"
