@@ -25,6 +25,7 @@ struct mk_plan {
     int      seed_given;
     struct mk_blob kernel, efi, stage1, stage2;
     struct mk_blob *files;               /* o->nfiles */
+    uint8_t  kernel_sha256[32];
     char    *bootcfg;
     size_t   bootcfg_len;
     uint32_t stage2_sectors;

@@ -189,7 +189,7 @@ static int read_inputs(struct mk_plan *p, const struct mk_opts *o)
 
 static int make_bootcfg(struct mk_plan *p, const struct mk_opts *o)
 {
-    uint8_t digest[SHA256_LEN];
+    uint8_t *digest = p->kernel_sha256;
     char hex[2 * SHA256_LEN + 1];
     sha256(p->kernel.data, (size_t)p->kernel.size, digest);
     sha256_hex(digest, hex);
@@ -236,7 +236,8 @@ static void make_seed(struct mk_plan *p, const struct mk_opts *o)
         hash_field(&c, "seed", o->seed, strlen(o->seed));
     } else {
         /* Default: a hash of everything that goes into the image. */
-        hash_field(&c, "kernel", p->kernel.data, p->kernel.size);
+        /* The kernel is the biggest input and already hashed for boot.cfg. */
+        hash_field(&c, "kernel-sha256", p->kernel_sha256, SHA256_LEN);
         hash_field(&c, "efi", p->efi.data, p->efi.size);
         hash_field(&c, "stage1", p->stage1.data, p->stage1.size);
         hash_field(&c, "stage2", p->stage2.data, p->stage2.size);
