@@ -8,6 +8,8 @@
 . "$(dirname "$0")/../lib.sh"
 FATCAT=$B/tests/fatcat
 export MTOOLS_SKIP_CHECK=1
+# mtools converts names to UTF-16 through the locale: non-ASCII names need UTF-8.
+export LC_ALL=C.UTF-8
 [ -x "$FATCAT" ] || { fail "fatcat built" "missing $FATCAT (make build/tests/fatcat)"; finish; }
 
 # ---- the files every volume gets -------------------------------------------
@@ -20,6 +22,9 @@ rnd "$SRC/A long file name with spaces.txt" 5000
 rnd "$SRC/UPPER lower MiXeD.Bin" 2049
 rnd "$SRC/$(printf 'n%.0s' {1..100}).long" 777       # a 100-character name: 8 LFN entries
 rnd "$SRC/dir one/Dir Two/dir three/deep file.bin" 70000
+rnd "$SRC/abcdefghij.13" 100                          # exactly one LFN entry, no terminator
+rnd "$SRC/abcdefghijklmnopqrstuv.txt" 200             # exactly two
+rnd "$SRC/naïve café €.txt" 300                       # non-ASCII: UTF-16 in the LFN, UTF-8 out
 rnd "$SRC/EFI/BOOT/BOOTX64.EFI" 40000
 rnd "$SRC/boot/kernel.elf" 300000
 printf 'kernel=/boot/kernel.elf\n' > "$SRC/boot/boot.cfg"
