@@ -178,12 +178,13 @@ static int open_image(struct inspect *in)
 {
     in->fd = open(in->path, O_RDONLY | O_CLOEXEC);
     if (in->fd < 0) {
-        say(in, "%s: cannot open: %s\n", in->path, strerror(errno));
+        /* The tool's error format, on stderr like every other mkimage error. */
+        fprintf(stderr, "mkimage: error: %s: cannot open: %s\n", in->path, strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(in->fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-        say(in, "%s: not an image file or block device\n", in->path);
+        fprintf(stderr, "mkimage: error: %s: not an image file or block device\n", in->path);
         return -1;
     }
     off_t end = lseek(in->fd, 0, SEEK_END);
@@ -195,9 +196,14 @@ static int open_image(struct inspect *in)
     }
     in->sectors = bytes / SECTOR;
 
-    char size[32];
-    human(bytes, size, sizeof size);
-    say(in, "image %s: %" PRIu64 " bytes (%s), %" PRIu64 " sectors of 512%s\n", in->path, bytes,
+    char size[40] = "";
+    if (bytes >= 1024) {
+        size[0] = ' ';
+        size[1] = '(';
+        human(bytes, size + 2, sizeof size - 3);
+        strcat(size, ")");
+    }
+    say(in, "image %s: %" PRIu64 " bytes%s, %" PRIu64 " sectors of 512%s\n", in->path, bytes,
         size, in->sectors, S_ISBLK(st.st_mode) ? ", block device" : "");
     if (S_ISBLK(st.st_mode)) {
         int lsz = 0;

@@ -162,6 +162,8 @@ int main(int argc, char **argv)
     if (!print && mk_output_check(opts.output, &wo) < 0)
         return MK_EXIT_FAIL;
     int r = mk_plan_make(&plan, &opts);
+    if (r == MK_EXIT_OK && !print && mk_plan_output_is_input(&plan, opts.output))
+        r = MK_EXIT_FAIL;
     if (r == MK_EXIT_OK) {
         if (print) {
             mk_plan_print(&plan, stdout);

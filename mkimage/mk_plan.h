@@ -41,6 +41,8 @@ void mk_plan_print(struct mk_plan *p, FILE *out);
 /* Fills img with every non-zero region of the image. */
 void mk_plan_render(struct mk_plan *p, struct mk_image *img);
 void mk_plan_free(struct mk_plan *p);
+/* Is `output` one of the input files (same inode)? Prints the error. */
+int mk_plan_output_is_input(const struct mk_plan *p, const char *output);
 
 /* Smallest image size (bytes, whole MiB) that holds the planned contents
  * with the planned FAT type, or 0 if none up to 16 TiB. */

@@ -6,6 +6,7 @@
 #include "sha256.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -524,4 +525,20 @@ void mk_plan_free(struct mk_plan *p)
     free(p->files);
     free(p->bootcfg);
     mk_fat_free(&p->fat);
+}
+
+int mk_plan_output_is_input(const struct mk_plan *p, const char *output)
+{
+    struct stat out, in;
+    if (stat(output, &out) != 0 || !S_ISREG(out.st_mode))
+        return 0;
+    const struct mk_blob *b[] = { &p->kernel, &p->efi, &p->stage1, &p->stage2 };
+    for (size_t i = 0; i < sizeof b / sizeof b[0] + p->o->nfiles; i++) {
+        const char *path = i < 4 ? b[i]->path : p->files[i - 4].path;
+        if (path && stat(path, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+            mk_error(output, "is also an input (%s): refusing to overwrite it", path);
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -122,6 +122,10 @@ PY
     -o "$OUT" "${INPUTS[@]}" --file "$STAGE2=/docs/what?.txt"
   SOURCE_DATE_EPOCH=yesterday refuses "bad SOURCE_DATE_EPOCH" 2 "SOURCE_DATE_EPOCH: \"yesterday\" is not a number" \
     -o "$OUT" "${INPUTS[@]}"
+  err=$("$MKIMAGE" -o "$STAGE2" "${INPUTS[@]}" 2>&1); rc=$?
+  if [ "$rc" -eq 1 ] && printf '%s' "$err" | grep -q "is also an input" && head -c 24 "$STAGE2" | grep -q HYSTAGE2; then
+    pass "mkimage refuses: output that is one of the inputs"
+  else fail "mkimage refuses: output that is one of the inputs" "rc=$rc err=$err"; fi
   printf 'kernel = k\nbogus = 1\n' > "$T/bad.conf"
   refuses "recipe with an unknown key" 2 "bad.conf:2: unknown key \"bogus\"" -c "$T/bad.conf" -o "$OUT"
   refuses "missing recipe" 1 "nope.conf: cannot open recipe" -c "$T/nope.conf" -o "$OUT"
