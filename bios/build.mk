@@ -14,8 +14,11 @@ ALL_TARGETS += $(STAGE1_BIN)
 TEST_DEPS += $(STAGE1_BIN)
 
 .PHONY: run-bios
+# Prints the QEMU command, then runs it on this terminal (serial on stdio).
+# Exit status 33 is the kernel's "SELFTEST PASS" through isa-debug-exit.
 run-bios: $(IMG)
-	tests/boot/qemu-boot.sh --run --fw bios --image $(IMG)
+	@tests/boot/qemu-boot.sh --run --fw bios --image $(IMG); st=$$?; \
+	  [ $$st -eq 0 ] || [ $$st -eq 33 ] || { echo "qemu exit status $$st"; exit $$st; }
 
 # stage2: nasm entry (real mode, thunk, long-mode jump) + 32-bit C.
 STAGE2_ASM := bios/entry.asm
