@@ -145,6 +145,30 @@ if [ "${QUICK:-0}" != 1 ]; then
   lay=$("$MKIMAGE" -o "$T/big.img" --kernel "$KERNEL" --efi "$EFI" --size 3T --print-layout 2>&1)
   expect_match "3T: --print-layout names the free space after the 2 TiB ESP" "$lay" "^free .*FAT32 ends at 2\\^32-1 sectors"
 
+  # ---- many files, deep folders, exact cluster multiples, each FAT type ----
+  mkdir -p "$T/many"
+  margs=()
+  for i in $(seq 1 300); do printf 'file %d\n' "$i" > "$T/many/f$i"; margs+=(--file "$T/many/f$i=/Root file number $i.txt"); done
+  head -c 512 /dev/urandom > "$T/many/c512"; head -c 4096 /dev/urandom > "$T/many/c4k"; : > "$T/many/empty"
+  margs+=(--file "$T/many/c512=/a/b/c/d/e/f/g/exact512.bin" --file "$T/many/c4k=/a/b/c/d/e/f/g/exact4k.bin" --file "$T/many/empty=/a/empty")
+  for spec in 12:8M 16:40M 32:100M; do
+    fat=${spec%%:*} size=${spec#*:}
+    rm -f "$T/many.img"
+    "$MKIMAGE" -o "$T/many.img" --size "$size" --fat "$fat" --kernel "$KERNEL" --efi "$EFI" "${margs[@]}" 2>/dev/null
+    cnt=$(sfdisk -d "$T/many.img" 2>/dev/null | awk -F'size=' '/EFI system/{split($2,a,",");print a[1]+0}')
+    dd if="$T/many.img" of="$T/many-esp.img" bs=1M skip=1 status=none; truncate -s $((cnt * 512)) "$T/many-esp.img"
+    check "FAT$fat, 300 long names in the root (> 512 slots), deep folders: fsck.fat clean" fsck.fat -n "$T/many-esp.img"
+    bad=0
+    for i in 1 150 300; do
+      mcopy -n -i "$T/many.img@@1M" "::/Root file number $i.txt" "$T/got" 2>/dev/null && cmp -s "$T/got" "$T/many/f$i" || bad=$((bad + 1))
+    done
+    for p in c512:/a/b/c/d/e/f/g/exact512.bin c4k:/a/b/c/d/e/f/g/exact4k.bin empty:/a/empty; do
+      rm -f "$T/got"
+      mcopy -n -i "$T/many.img@@1M" "::${p#*:}" "$T/got" 2>/dev/null && cmp -s "$T/got" "$T/many/${p%%:*}" || bad=$((bad + 1))
+    done
+    expect_eq "FAT$fat: files read back byte for byte (exact cluster multiples, empty, deep)" "$bad" 0
+  done
+
   # ---- output handling ------------------------------------------------------
   (umask 022; "$MKIMAGE" -c "$R/img.conf" -o "$T/mode.img" 2>/dev/null)
   expect_eq "output file mode follows the umask (0644)" "$(stat -c %a "$T/mode.img")" 644
