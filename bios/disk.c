@@ -14,7 +14,8 @@ struct __attribute__((packed)) disk_packet {
     uint64_t lba;
 };
 
-static struct disk_packet packet;   /* in stage2's bss: below 1 MiB */
+/* in stage2's bss (below 1 MiB); aligned because some BIOSes are picky */
+static struct disk_packet packet __attribute__((aligned(16)));
 
 /* One AH=42h call into the bounce buffer. Returns 0 or the BIOS status. */
 static int read_once(struct disk *d, uint64_t lba, uint32_t count)

@@ -37,7 +37,7 @@ extern char _stage2_end[];
 
 /* Everything the kernel gets from us that lives in stage2's own image
  * (below 1 MiB, marked BOOT_MEM_LOADER): boot_info, the map, cmdline. */
-static struct boot_info bi;
+static struct boot_info bi __attribute__((aligned(16)));
 static struct boot_mmap_entry mmap_buf[MMAP_CAP];
 static struct boot_cfg cfg;
 static struct lm_jump jump;

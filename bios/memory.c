@@ -13,7 +13,7 @@ struct __attribute__((packed)) e820_entry {
 };
 
 /* The BIOS writes here; must be below 1 MiB (stage2's bss is). */
-static struct e820_entry e820_buf;
+static struct e820_entry e820_buf __attribute__((aligned(16)));
 
 static uint32_t e820_type(uint32_t t)
 {

@@ -49,8 +49,8 @@ _Static_assert(sizeof(struct vbe_mode_info) == 256, "vbe_mode_info");
 #define VBE_LINEAR     0x4000     /* 4F02h: BX bit 14 asks for the linear framebuffer */
 
 /* BIOS-visible buffers: stage2's bss is below 1 MiB. */
-static struct vbe_info info;
-static struct vbe_mode_info mi;
+static struct vbe_info info __attribute__((aligned(16)));
+static struct vbe_mode_info mi __attribute__((aligned(16)));
 static struct vbe_mode modes[MAX_MODES];
 
 static int vbe_ok(const struct bios_regs *r) { return (r->eax & 0xffff) == 0x004f; }
