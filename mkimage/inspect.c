@@ -241,6 +241,28 @@ static void chs_text(const uint8_t c[3], char *buf, size_t len)
     snprintf(buf, len, "%u/%u/%u", cyl, c[0], c[1] & 0x3f);
 }
 
+/* Whether a CHS triple describes `lba` under a geometry tools commonly use
+ * (255 or 64 or 16 heads x 63 or 32 sectors), or is the saturated value
+ * for addresses beyond 1024 cylinders, or is left empty (all zero). */
+static int chs_plausible(const uint8_t c[3], uint64_t lba)
+{
+    static const unsigned geo[][2] = { { 255, 63 }, { 64, 32 }, { 16, 63 } };
+    unsigned cyl = (unsigned)c[2] | ((unsigned)(c[1] & 0xc0) << 2), head = c[0], sec = c[1] & 0x3f;
+    if (!c[0] && !c[1] && !c[2])
+        return 1;
+    for (unsigned g = 0; g < sizeof geo / sizeof geo[0]; g++) {
+        uint64_t H = geo[g][0], S = geo[g][1];
+        if (lba >= 1024 * H * S) {
+            if (cyl == 1023 && sec == S && (head == H - 1 || head == 254 || head == 255))
+                return 1;
+            continue;
+        }
+        if (cyl == lba / (H * S) && head == (lba / S) % H && sec == lba % S + 1)
+            return 1;
+    }
+    return 0;
+}
+
 static struct mbr_part mbr_entry(const struct inspect *in, int i)
 {
     struct mbr_part p;
@@ -275,6 +297,9 @@ static void check_mbr(struct inspect *in)
         say(in, "  entry %d: type 0x%02X (%s)%s, LBA %" PRIu32 " + %" PRIu32 " sectors, CHS %s..%s\n",
             i + 1, p.type, mbr_type_name(p.type), p.status == MBR_ACTIVE ? ", active" : "",
             p.lba_first, p.lba_count, a, b);
+        uint64_t last_lba = (uint64_t)p.lba_first + (p.lba_count ? p.lba_count - 1 : 0);
+        if (!chs_plausible(p.chs_first, p.lba_first) || !chs_plausible(p.chs_last, last_lba))
+            note(in, "MBR entry %d: CHS fields do not match its LBAs under any usual geometry", i + 1);
         if (p.status != 0 && p.status != MBR_ACTIVE)
             problem(in, PATH_BIOS, "MBR entry %d has status 0x%02X (must be 0x00 or 0x80)", i + 1, p.status);
         if (p.status == MBR_ACTIVE)
