@@ -146,6 +146,11 @@ check_image() {
 
   out=$("$MKIMAGE" --inspect "$img" 2>&1)
   expect_match "$tag: mkimage --inspect passes" "$out rc=$?" "inspect: ok rc=0"
+  if printf '%s\n' "$out" | grep -q "CHS fields do not match"; then
+    fail "$tag: MBR CHS fields match the LBAs" "$(printf '%s\n' "$out" | grep CHS)"
+  else
+    pass "$tag: MBR CHS fields match the LBAs"
+  fi
 }
 
 disk_guid() { sgdisk -p "$1" 2>/dev/null | sed -n 's/^Disk identifier (GUID): //p'; }
