@@ -355,7 +355,13 @@ int mk_plan_make(struct mk_plan *p, const struct mk_opts *o)
     const char *size_text = o->size ? o->size : "64M";
     int fr = fits(p, p->size / SECTOR, why, sizeof why);
     if (fr == MK_FAT_ETYPE) {
-        mk_error(opt_input("fat", o->fat), "%s", why);
+        /* When the type needs more clusters, a bigger image allows it. */
+        uint64_t min = mk_plan_min_size(p);
+        if (min > p->size)
+            mk_error(opt_input("fat", o->fat), "%s; an image of at least %lluM allows it", why,
+                     (unsigned long long)(min >> 20));
+        else
+            mk_error(opt_input("fat", o->fat), "%s", why);
         return MK_EXIT_FAIL;
     }
     if (fr == MK_FAT_ENOSPC) {
