@@ -67,6 +67,24 @@ $(EFI_BIN): $(B)/uefi/BOOTX64.so uefi/check-efi.sh | $(DEPS_STAMP)
 
 ALL_TARGETS += $(EFI_BIN)
 
+# Test build: the same loader with a forced memory-map change before its
+# first ExitBootServices, to exercise the retry (test_uefi_ebs_retry.sh).
+UEFI_MAPCHANGE_OBJS := $(filter-out $(B)/uefi/memmap_efi.o,$(UEFI_OBJS)) $(B)/uefi/test/memmap_efi_mapchange.o
+$(B)/uefi/test/memmap_efi_mapchange.o: uefi/memmap_efi.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UEFI_CFLAGS) -DHYBOOT_TEST_MAP_CHANGE -MMD -MP -c $< -o $@
+$(B)/uefi/test/BOOTX64-mapchange.so: $(UEFI_MAPCHANGE_OBJS) $(GNUEFI_LDS) $(GNUEFI_CRT0) | $(DEPS_STAMP)
+	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+		-T $(GNUEFI_LDS) -L$(GNUEFI_LIB) $(GNUEFI_CRT0) $(UEFI_MAPCHANGE_OBJS) \
+		-lefi -lgnuefi -o $@
+$(B)/uefi/test/BOOTX64-mapchange.EFI: $(B)/uefi/test/BOOTX64-mapchange.so uefi/check-efi.sh | $(DEPS_STAMP)
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@.tmp$$PPID
+	$(Q)OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $@.tmp$$PPID $< || { rm -f $@.tmp$$PPID; exit 1; }
+	$(Q)mv $@.tmp$$PPID $@
+TEST_DEPS += $(B)/uefi/test/BOOTX64-mapchange.EFI
+
 # make run-uefi: boot the image with OVMF (window when DISPLAY is set).
 run-uefi: $(IMG)
 	tests/boot/qemu-boot.sh --run --fw uefi --image $(IMG)

@@ -1,6 +1,10 @@
 /* GetMemoryMap and ExitBootServices (see memmap_efi.h). */
 #include "memmap_efi.h"
 #include "alloc.h"
+#ifdef HYBOOT_TEST_MAP_CHANGE
+#include "fmt.h"
+#include "serial.h"
+#endif
 
 /* Our allocations after the size query each may split a free range in
  * two: 64 spare descriptors cover them with room to spare. */
@@ -32,8 +36,25 @@ void efi_exit_boot_services(struct efi_map *m)
     if (EFI_ERROR(s))
         uefi_fatal("GetMemoryMap failed (%s)", efi_status_name(s));
     for (int i = 0; i < EXIT_ATTEMPTS; i++) {
+#ifdef HYBOOT_TEST_MAP_CHANGE
+        /* Test build (tests/uefi/test_uefi_ebs_retry.sh): change the map
+         * once between GetMemoryMap and ExitBootServices, as a firmware
+         * event may, so the retry below really runs. */
+        if (i == 0) {
+            EFI_PHYSICAL_ADDRESS a = 0;
+            efi_bs->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &a);
+        }
+#endif
         s = efi_bs->ExitBootServices(efi_image, m->key);
-        if (!EFI_ERROR(s)) return;
+        if (!EFI_ERROR(s)) {
+#ifdef HYBOOT_TEST_MAP_CHANGE
+            char line[96];
+            fmt_snprintf(line, sizeof line, "hyboot: uefi test: ExitBootServices succeeded on attempt %d\n", i + 1);
+            serial_init();
+            serial_puts(line);
+#endif
+            return;
+        }
         /* The map changed under us (an event allocated or freed memory).
          * After a failed ExitBootServices only the memory services may be
          * used: fetch the map again, print nothing. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # OVMF boots images/disk.img to "Hello World!" and SELFTEST PASS (exit 33)
 # on q35/AHCI, pc/IDE, virtio-blk and with 4 GiB of RAM (memory above
-# 4 GiB). QUICK=1: the q35 boot only.
+# 4 GiB), and without any display (no GOP: serial only, and the loader
+# says so). QUICK=1: the q35 boot only.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/uefi_lib.sh"
 cd "$TOP"
@@ -25,4 +26,11 @@ for c in "${cases[@]}"; do
   ms=$(loader_ms "$log")
   [ -n "$ms" ] && echo "info: $name: loader entry->jump $ms ms"
 done
+
+if [ "${QUICK:-0}" != 1 ]; then
+  log="$T/vga-none.log"
+  uefi_boot "uefi/boot/vga-none: boots without a GOP to SELFTEST PASS, exit 33" "$log" --image "$IMG" \
+    --machine q35 --vga none "${want[@]}"
+  log_has "uefi/boot/vga-none: the loader says there is no GOP" "$log" 'hyboot: uefi: no GOP, booting without a framebuffer'
+fi
 finish
