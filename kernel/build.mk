@@ -64,8 +64,10 @@ $(KB)/nopad.o: kernel/pad.S | $(DEPS_STAMP)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(KB)/pad%.bin: $(KB)/mkpad | $(DEPS_STAMP)
 	$(Q)$(KB)/mkpad $* > $@.tmp && mv $@.tmp $@
+# (no -MMD here: a build/kernel/pad<N>.d would match this pattern through
+# make's built-in "%: %.o" rule when make tries to remake included files)
 $(KB)/pad%.o: kernel/pad.S $(KB)/pad%.bin | $(DEPS_STAMP)
-	$(Q)$(CC) $(KERNEL_CFLAGS) -DPAD_FILE='"$(KB)/pad$*.bin"' -c $< -o $@
+	$(Q)$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -DPAD_FILE='"$(KB)/pad$*.bin"' -c $< -o $@
 .PRECIOUS: $(KB)/pad%.bin $(KB)/pad%.o
 
 $(KERNEL_ELF): $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/nopad.o kernel/kernel.ld
@@ -84,3 +86,24 @@ $(FBCHECK): tests/tools/fbcheck.c kernel/fbrender.c $(KB)/font.c | $(DEPS_STAMP)
 HOST_TESTABLE_SRCS += $(KERNEL_HOST_SRCS) $(KB)/font.c
 ALL_TARGETS += $(KERNEL_ELF)
 TEST_DEPS += $(KERNEL_ELF) $(KB)/kernel-pad16.elf $(KB)/kernel-alt.elf $(FBCHECK)
+
+# mbstub: a test-only multiboot loader (tests/kernel/mbstub/) so the
+# kernel's own tests boot it in QEMU (-kernel mbstub.elf -initrd
+# kernel.elf) independently of the real loaders. 32-bit, like stage2.
+MBSTUB := $(B)/tests/mbstub.elf
+MBSTUB_CFLAGS = $(TARGET_CFLAGS) -m32 -march=i686 -mgeneral-regs-only -MMD -MP
+MBSTUB_OBJS := $(B)/tests/mbstub/start.o $(B)/tests/mbstub/stub.o \
+	$(patsubst %,$(B)/tests/mbstub/common/%.o,elf fmt mem mem_util memmap paging serial tsc)
+$(B)/tests/mbstub/%.o: tests/kernel/mbstub/%.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(MBSTUB_CFLAGS) -c $< -o $@
+$(B)/tests/mbstub/%.o: tests/kernel/mbstub/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(MBSTUB_CFLAGS) -c $< -o $@
+$(B)/tests/mbstub/common/%.o: common/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(MBSTUB_CFLAGS) -c $< -o $@
+$(MBSTUB): $(MBSTUB_OBJS) tests/kernel/mbstub/stub.ld
+	$(Q)$(LD) -m elf_i386 -nostdlib -static -z noexecstack --build-id=none --no-warn-rwx-segments \
+		-T tests/kernel/mbstub/stub.ld -o $@ $(filter %.o,$^)
+TEST_DEPS += $(MBSTUB)

@@ -141,6 +141,9 @@ void kmain(uint64_t boot_info_phys)
     if (bi->cmdline_addr)
         hy_strlcpy(cmdline, (const char *)(uintptr_t)bi->cmdline_addr, sizeof cmdline);
 
+    /* in test mode any CPU exception from here on is a self-test failure */
+    cpu_panic_is_selftest_fail = cmdline_has(cmdline, "test");
+
     if (cmdline_has(cmdline, "bench")) {
         print_timing(bi, 0);
         outb(QEMU_EXIT_PORT, QEMU_EXIT_PASS);

@@ -9,8 +9,9 @@
  * That tolerates whatever colours the kernel picked, but not a different
  * font, size or spelling. Exit 0 and print "found at X,Y", or 1.
  *
- * Options: --cell-width N  treat each character cell as N pixels wide
- * (VGA text mode rendered by QEMU uses 9-pixel cells for some modes). */
+ * Character cells are tried 8 pixels wide (the kernel's framebuffer
+ * console), then 9 (VGA text mode as QEMU draws it: 720x400, the same
+ * glyph shapes with a blank ninth column). --cell-width N tries only N. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,34 +88,18 @@ static uint16_t *load_ppm(const char *path, uint32_t *w, uint32_t *h)
     return lum;
 }
 
-int main(int argc, char **argv)
+/* Looks for text drawn with cells cell_w pixels wide; 1 and the
+ * position when found. */
+static int search(const uint16_t *lum, uint32_t W, uint32_t H, const char *text, uint32_t cell_w,
+                  uint32_t *fx, uint32_t *fy)
 {
-    uint32_t cell_w = hy_font_8x16.width;
-    int a = 1;
-    if (a + 1 < argc && strcmp(argv[a], "--cell-width") == 0) {
-        cell_w = (uint32_t)atoi(argv[a + 1]);
-        a += 2;
-    }
-    if (argc - a != 2 || cell_w < hy_font_8x16.width || cell_w > 64) {
-        fprintf(stderr, "usage: fbcheck [--cell-width N] SCREEN.ppm TEXT\n");
-        return 2;
-    }
-    const char *path = argv[a], *text = argv[a + 1];
-    size_t len = strlen(text);
-    if (len == 0 || len > 200) {
-        fprintf(stderr, "fbcheck: text must be 1..200 characters\n");
-        return 2;
-    }
-
-    uint32_t W, H;
-    uint16_t *lum = load_ppm(path, &W, &H);
-    if (!lum)
-        return 2;
-
     /* the mask: the text drawn by the kernel's renderer, white on black,
      * into a 32 bpp buffer */
     const struct hy_font *font = &hy_font_8x16;
+    size_t len = strlen(text);
     uint32_t mw = (uint32_t)len * cell_w, mh = font->height;
+    if (mw > W || mh > H)
+        return 0;
     struct fb_surface s = { 0 };
     s.width = mw;
     s.height = mh;
@@ -125,16 +110,21 @@ int main(int argc, char **argv)
     s.green_shift = 8;
     s.blue_shift = 0;
     s.base = calloc((size_t)s.pitch, mh);
-    if (!s.base)
-        return 2;
+    size_t total = (size_t)mw * mh;
+    uint32_t *fg = malloc(total * sizeof *fg), *bg = malloc(total * sizeof *bg);
+    uint32_t *order = malloc(total * sizeof *order);
+    uint8_t *is_fg = malloc(total);
+    if (!s.base || !fg || !bg || !order || !is_fg) {
+        fprintf(stderr, "fbcheck: out of memory\n");
+        exit(2);
+    }
     for (size_t i = 0; i < len; i++)
         fbs_glyph(&s, font, (uint32_t)i * cell_w, 0, (unsigned char)text[i], fbs_color(&s, 0xffffff),
                   fbs_color(&s, 0));
 
     /* sample order: alternate foreground and background pixels, so most
      * wrong positions are rejected after a handful of comparisons */
-    size_t nfg = 0, nbg = 0, total = (size_t)mw * mh;
-    uint32_t *fg = malloc(total * sizeof *fg), *bg = malloc(total * sizeof *bg);
+    size_t nfg = 0, nbg = 0;
     for (uint32_t y = 0; y < mh; y++)
         for (uint32_t x = 0; x < mw; x++) {
             uint32_t off = y * W + x; /* offset in the screenshot */
@@ -143,26 +133,19 @@ int main(int argc, char **argv)
             else
                 bg[nbg++] = off;
         }
-    if (nfg == 0 || nbg == 0) {
-        fprintf(stderr, "fbcheck: text renders to no pixels\n");
-        return 2;
-    }
-    size_t nord = nfg + nbg;
-    uint32_t *order = malloc(nord * sizeof *order);
-    uint8_t *is_fg = malloc(nord);
-    for (size_t i = 0, f = 0, b = 0; i < nord; i++) {
-        int take_fg = (i % 2 == 0 && f < nfg) || b == nbg;
-        order[i] = take_fg ? fg[f++] : bg[b++];
-        is_fg[i] = (uint8_t)take_fg;
-    }
-
-    if (mw <= W && mh <= H) {
-        for (uint32_t y = 0; y + mh <= H; y++) {
-            for (uint32_t x = 0; x + mw <= W; x++) {
+    int found = 0;
+    if (nfg && nbg) {
+        for (size_t i = 0, f = 0, b = 0; i < total; i++) {
+            int take_fg = (i % 2 == 0 && f < nfg) || b == nbg;
+            order[i] = take_fg ? fg[f++] : bg[b++];
+            is_fg[i] = (uint8_t)take_fg;
+        }
+        for (uint32_t y = 0; y + mh <= H && !found; y++) {
+            for (uint32_t x = 0; x + mw <= W && !found; x++) {
                 const uint16_t *base = lum + (size_t)y * W + x;
                 int min_fg = 1 << 20, max_bg = -1;
                 size_t i;
-                for (i = 0; i < nord; i++) {
+                for (i = 0; i < total; i++) {
                     int v = base[order[i]];
                     if (is_fg[i]) {
                         if (v < min_fg) min_fg = v;
@@ -172,13 +155,65 @@ int main(int argc, char **argv)
                     if (max_bg >= min_fg)
                         break;
                 }
-                if (i == nord) {
-                    printf("fbcheck: \"%s\" found at %u,%u in %s (%ux%u)\n", text, x, y, path, W, H);
-                    return 0;
+                if (i == total) {
+                    found = 1;
+                    *fx = x;
+                    *fy = y;
                 }
             }
         }
     }
+    free(s.base);
+    free(fg);
+    free(bg);
+    free(order);
+    free(is_fg);
+    return found;
+}
+
+int main(int argc, char **argv)
+{
+    uint32_t cell_w = 0; /* 0: try 8 (framebuffer), then 9 (VGA text as QEMU draws it) */
+    int a = 1;
+    if (a + 1 < argc && strcmp(argv[a], "--cell-width") == 0) {
+        cell_w = (uint32_t)atoi(argv[a + 1]);
+        a += 2;
+        if (cell_w < hy_font_8x16.width || cell_w > 64)
+            argc = 0;
+    }
+    if (argc - a != 2) {
+        fprintf(stderr, "usage: fbcheck [--cell-width N] SCREEN.ppm TEXT\n");
+        return 2;
+    }
+    const char *path = argv[a], *text = argv[a + 1];
+    size_t len = strlen(text);
+    if (len == 0 || len > 200) {
+        fprintf(stderr, "fbcheck: text must be 1..200 characters\n");
+        return 2;
+    }
+    int blank = 1;
+    for (size_t i = 0; i < len; i++)
+        blank &= text[i] == ' ';
+    if (blank) {
+        fprintf(stderr, "fbcheck: text renders to no pixels\n");
+        return 2;
+    }
+
+    uint32_t W, H;
+    uint16_t *lum = load_ppm(path, &W, &H);
+    if (!lum)
+        return 2;
+    uint32_t widths[2] = { cell_w ? cell_w : hy_font_8x16.width, 9 };
+    for (int k = 0; k < (cell_w ? 1 : 2); k++) {
+        uint32_t x, y;
+        if (search(lum, W, H, text, widths[k], &x, &y)) {
+            printf("fbcheck: \"%s\" found at %u,%u in %s (%ux%u)%s\n", text, x, y, path, W, H,
+                   widths[k] != hy_font_8x16.width ? " with 9-pixel cells (VGA text)" : "");
+            free(lum);
+            return 0;
+        }
+    }
     printf("fbcheck: \"%s\" not found in %s (%ux%u)\n", text, path, W, H);
+    free(lum);
     return 1;
 }

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Boots the kernel in QEMU (TCG) through the test-only multiboot stub
+# (tests/kernel/mbstub), independently of the real loaders: self-test in
+# every display mode (VGA text, 32/24 bpp framebuffers with padded pitch,
+# none), memory above 4 GiB, the 16 MiB pad, the alt variant, bench mode,
+# every panic kind with its register dump on serial and screen, and the
+# self-test's failure paths (the stub breaks one promise at a time).
+source "$(dirname "$0")/../lib.sh"
+SB="$TOP/tests/kernel/stub-boot.sh"
+K=$B/kernel
+FBCHECK=$B/tests/fbcheck
+for f in "$B/tests/mbstub.elf" "$K/kernel.elf" "$FBCHECK"; do
+  [ -f "$f" ] || { fail "prerequisite $f" "not built"; finish; }
+done
+
+# boot NAME [stub-boot options] KERNEL APPEND: passes when stub-boot.sh does
+boot() {
+  local name=$1; shift
+  local out
+  if out=$("$SB" --log "$T/serial.log" "$@" 2>&1); then pass "$name"
+  else fail "$name"; printf '%s\n' "$out" | tail -n 18 | sed 's/^/    /'; fi
+}
+serial() { tr -d '\r' < "$T/serial.log"; }
+
+# 1. the self-test passes: VGA text, 512 MiB
+boot "selftest passes (VGA text)" --exit 33 --expect '^SELFTEST PASS' "$K/kernel.elf" "fb=vga -- test"
+expect_eq "Hello World! is the kernel's first line" "$(serial | grep -v '^mbstub' | head -n 1)" "Hello World!"
+expect_match "VGA text summary line" "$(serial)" '^hyboot: kernel framebuffer: VGA text 80x25$'
+
+# 2. a panic: #UD, registers on serial and on the (VGA text) screen
+boot "crash=ud panics and halts" --expect '^hyboot: kernel halted' --screendump "$T/ud.ppm" \
+  "$K/kernel.elf" "fb=vga -- crash=ud"
+out=$(serial)
+expect_match "PANIC line for #UD" "$out" '^PANIC: #UD invalid opcode \(vector 6\) rip=0xffffffff8[0-9a-f]{7} cr2=0x[0-9a-f]+ err=0x0$'
+expect_match "panic dumps general registers" "$out" '^  rax=0x[0-9a-f]{16} rbx=0x[0-9a-f]{16} rcx=0x[0-9a-f]{16}$'
+expect_match "panic dumps r15, rflags, cs, ss" "$out" '^  r15=0x[0-9a-f]{16} rflags=0x[0-9a-f]+ cs=0x8 ss=0x10$'
+expect_match "panic dumps control registers" "$out" '^  cr0=0x[0-9a-f]+ cr3=0x[0-9a-f]+ cr4=0x[0-9a-f]+$'
+check "panic visible on the VGA text screen" "$FBCHECK" "$T/ud.ppm" "PANIC: #UD invalid opcode (vector 6)"
+check "Hello World! visible on the VGA text screen" "$FBCHECK" "$T/ud.ppm" "Hello World!"
+
+if [ "${QUICK:-0}" != 1 ]; then
+  # 3. 32 bpp framebuffer, pitch wider than the line, above-4 GiB RAM, 16 MiB pad
+  boot "selftest passes (1024x768x32, padded pitch, 6 GiB, pad16)" --mem 6G --exit 33 --timeout 120 \
+    "$K/kernel-pad16.elf" "fb=1024x768x32 pitchpad=24 -- test"
+  out=$(serial)
+  expect_match "framebuffer summary line" "$out" '^hyboot: kernel framebuffer: 1024x768 32bpp pitch 4192 at 0x[0-9a-f]+$'
+  expect_match "memory above 4 GiB checked against CMOS" "$out" 'CMOS says 6144 MiB \(4096 MiB above 4 GiB\)'
+  expect_match "the 16 MiB pad is checked" "$out" 'checking the 16 MiB pad'
+
+  # 4. 24 bpp framebuffer: text on screen, found by fbcheck
+  boot "24 bpp framebuffer boot" --expect '^hyboot: kernel done' --screendump "$T/fb24.ppm" \
+    "$K/kernel.elf" "fb=800x600x24 pitchpad=8 -- hello world"
+  check "Hello World! visible on a 24 bpp screen" "$FBCHECK" "$T/fb24.ppm" "Hello World!"
+  check "cmdline line visible on a 24 bpp screen" "$FBCHECK" "$T/fb24.ppm" 'hyboot: kernel cmdline: "hello world"'
+  prefixes=("Hello World!" "hyboot: kernel firmware=BIOS loader=" "hyboot: kernel image: phys 0x"
+            "hyboot: kernel memory: " "hyboot: kernel framebuffer: 800x600 24bpp pitch 2424 "
+            "hyboot: kernel cmdline: \"hello world\"" "hyboot: kernel timing: loader " "hyboot: timing tsc_hz=")
+  order_ok=1 i=0
+  while IFS= read -r line; do
+    [ $i -lt ${#prefixes[@]} ] || break
+    [[ "$line" == "${prefixes[$i]}"* ]] || { order_ok=0; echo "    line $i: '$line' should start with '${prefixes[$i]}'"; }
+    i=$((i + 1))
+  done < <(serial | grep -v '^mbstub')
+  [ $order_ok -eq 1 ] && [ $i -eq ${#prefixes[@]} ] && pass "summary lines in order" || fail "summary lines in order"
+  expect_match "machine timing line" "$(serial)" \
+    '^hyboot: timing tsc_hz=[0-9]+ handoff=[0-9]+ entry=[0-9]+ loaded=[0-9]+ jump=[0-9]+ kernel_bytes=[0-9]+ read_ticks=[0-9]+ read_calls=[0-9]+ kernel_entry=[0-9]+$'
+
+  # 5. no display at all
+  boot "selftest passes with no display (-vga none)" --vga none --exit 33 "$K/kernel.elf" "fb=none -- test"
+  expect_match "serial-only summary line" "$(serial)" '^hyboot: kernel framebuffer: none \(serial only\)$'
+
+  # 6. the alt variant announces itself right after Hello World!
+  boot "kernel-alt boots" --expect '^hyboot: kernel done' "$K/kernel-alt.elf" "fb=vga -- "
+  expect_eq "alt variant line follows Hello World!" "$(serial | grep -v '^mbstub' | head -n 2 | tr '\n' '|')" \
+    "Hello World!|hyboot: kernel variant alt|"
+
+  # 7. bench: exit right after the timing line
+  boot "bench mode exits with 33" --exit 33 "$K/kernel.elf" "fb=1024x768x32 -- bench"
+  expect_eq "bench prints Hello World! and the timing line only" \
+    "$(serial | grep -v '^mbstub' | sed 's/tsc_hz=.*/tsc_hz=/' | tr '\n' '|')" "Hello World!|hyboot: timing tsc_hz=|"
+
+  # 8. the other panics, on a framebuffer
+  boot "crash=pf panics" --expect '^hyboot: kernel halted' --screendump "$T/pf.ppm" "$K/kernel.elf" "fb=1024x768x32 -- crash=pf"
+  expect_match "PANIC line for #PF names the address" "$(serial)" \
+    '^PANIC: #PF page fault \(vector 14\) rip=0xffffffff8[0-9a-f]{7} cr2=0x[1-9a-f][0-9a-f]* err=0x0$'
+  check "panic visible on the framebuffer" "$FBCHECK" "$T/pf.ppm" "PANIC: #PF page fault (vector 14)"
+  boot "crash=gp panics" --expect '^PANIC: #GP general protection \(vector 13\)' "$K/kernel.elf" "fb=vga -- crash=gp"
+  boot "crash=de panics" --expect '^PANIC: #DE divide error \(vector 0\)' "$K/kernel.elf" "fb=vga -- crash=de"
+
+  # 9. a panic during the self-test reports SELFTEST FAIL and exits 35
+  boot "exception in test mode exits 35" --exit 35 --expect '^SELFTEST FAIL: CPU exception #UD' \
+    "$K/kernel.elf" "fb=vga -- test crash=ud"
+
+  # 10. the self-test catches broken promises, each with its own reason
+  boot "selftest catches a bad magic" --exit 35 --expect '^SELFTEST FAIL: boot_info magic' \
+    "$K/kernel.elf" "corrupt=magic -- test"
+  boot "selftest catches a broken memory map" --exit 35 --expect '^SELFTEST FAIL: memory map: ' \
+    "$K/kernel.elf" "corrupt=map -- test"
+  boot "selftest catches a too-small stack" --exit 35 --expect '^SELFTEST FAIL: entry stack is 4096 bytes' \
+    "$K/kernel.elf" "corrupt=stack -- test"
+  boot "selftest catches a wrong kernel_phys_base" --exit 35 \
+    --expect '^SELFTEST FAIL: kernel 0x[0-9a-f]+\+0x[0-9a-f]+ not inside a kernel region' \
+    "$K/kernel.elf" "corrupt=kernelbase -- test"
+  expect_match "page walk sees the mapping differs from kernel_phys_base" "$(serial)" \
+    'failed: page tables map 0xffffffff8[0-9a-f]+ to 0x[0-9a-f]+, kernel_phys_base says 0x'
+  expect_match "every failure is listed, not just the first" "$(serial)" 'kernel selftest: [2-9] of [0-9]+ checks failed' 
+  boot "selftest catches a damaged pad (short read)" --exit 35 --timeout 120 \
+    --expect '^SELFTEST FAIL: pad content wrong at offset 0xfffff8 ' "$K/kernel-pad16.elf" "corrupt=pad -- test"
+fi
+finish
