@@ -84,6 +84,20 @@ cp --sparse=always "$IMG" "$T/x.img"
 printf 'XXXX' | dd of="$T/x.img" bs=1 seek=$((512 + 16)) conv=notrunc status=none   # header CRC
 boot gpt-broken-mbr-fallback "$T/x.img" --expect 'GPT not used' --expect 'ESP found at LBA [0-9]+ .*via MBR' "${PASS_ARGS[@]}"
 
+# The GPT's entry array "at" LBA 10^8, past the end of the disk (header
+# CRC fixed up): stage2's read fails twice and it names the LBA and status.
+cp --sparse=always "$IMG" "$T/x.img"
+python3 - "$T/x.img" <<'PY'
+import struct, sys, zlib
+with open(sys.argv[1], "r+b") as f:
+    f.seek(512); h = bytearray(f.read(92))
+    struct.pack_into("<Q", h, 72, 100000000)       # entries_lba
+    struct.pack_into("<I", h, 16, 0)
+    struct.pack_into("<I", h, 16, zlib.crc32(bytes(h)))
+    f.seek(512); f.write(h)
+PY
+boot disk-read-error "$T/x.img" --expect 'hyboot: error: disk read at LBA 100000000: BIOS status 0x[0-9a-f]{2}'
+
 # One byte of the kernel flipped: boot.cfg's kernel_sha256 catches it.
 cp --sparse=always "$IMG" "$T/x.img"
 mcopy -n -i "$T/x.img$ESP" ::/boot/kernel.elf "$T/k.elf" &&

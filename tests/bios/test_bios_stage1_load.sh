@@ -68,4 +68,19 @@ PY
 )
 expect_match "stage1 load: sectors past LBA 65535 land at the right addresses" "$result" '^ok [0-9]+ sectors'
 echo "    $result"
+kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
+
+# The patch record points past the end of the disk: the read fails, is
+# retried after a reset, and stage1 says so.
+python3 - "$T/disk.img" <<'PY'
+import struct, sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(428); f.write(struct.pack("<IQ", 16, 100000000))
+PY
+if out=$("$TOP/tests/boot/qemu-boot.sh" --fw bios --image "$T/disk.img" --expect 'hyboot: error: read' --timeout 60 2>&1); then
+  pass "stage1 load: unreadable stage2 -> 'hyboot: error: read'"
+else
+  fail "stage1 load: unreadable stage2 -> 'hyboot: error: read'"
+  printf '%s\n' "$out" | tail -n 8 | sed 's/^/    /'
+fi
 finish
