@@ -38,12 +38,13 @@ image() {
   mkfs.fat -C -F "$type" -n "HYTEST$type" "$@" "$img" "$kib" >/dev/null || return 1
   # Every directory first, then files; mcopy -s would also work but explicit
   # calls keep the order (and so the layout) predictable.
-  (cd "$SRC" && find . -mindepth 1 -type d | sort) | while read -r d; do
+  local d f
+  while read -r d; do
     mmd -i "$img" "::/${d#./}" || return 1
-  done
-  (cd "$SRC" && find . -type f | sort) | while read -r f; do
+  done < <(cd "$SRC" && find . -mindepth 1 -type d | sort)
+  while read -r f; do
     mcopy -i "$img" "$SRC/${f#./}" "::/${f#./}" || return 1
-  done
+  done < <(cd "$SRC" && find . -type f | sort)
   # A fragmented file: three files in a row, delete the middle one, then a
   # larger file fills the hole first and continues after the third.
   rnd "$T/a1" 20000; rnd "$T/a2" 20000; rnd "$T/a3" 20000; rnd "$T/frag.bin" 150000
@@ -63,7 +64,8 @@ image() {
 # What find should report: "SIZE /path" for every file.
 expected_list() {
   (cd "$SRC" && find . -type f -printf '%s /%P\n')
-  printf '%s /a1.bin\n%s /a3.bin\n%s /frag.bin\n' $(stat -c %s "$T/a1" "$T/a3" "$T/frag.bin")
+  local f
+  for f in a1 a3 frag.bin; do printf '%s /%s\n' "$(stat -c %s "$T/$f")" "${f%.bin}.bin"; done
 }
 
 check_volume() {
@@ -122,7 +124,8 @@ check_fs_type_ignored() {
   local type=$1 img=$T/fat$1.img lie=$T/lie$1.img at
   cp "$img" "$lie"
   at=$([ "$type" = 32 ] && echo 82 || echo 54)
-  local other=$([ "$type" = 12 ] && echo "FAT16   " || echo "FAT12   ")
+  local other="FAT12   "
+  [ "$type" = 12 ] && other="FAT16   "
   printf '%s' "$other" | dd of="$lie" bs=1 seek="$at" conv=notrunc status=none
   expect_match "FAT$type: type from the cluster count, not the fs_type string" \
     "$("$FATCAT" "$lie" info 2>&1)" "^type=FAT$type "
@@ -152,11 +155,11 @@ types="12 16 32"
 [ "${QUICK:-0}" = 1 ] && types=32
 for type in $types; do
   case $type in
-    12) image 12 4096 ;;                       # 4 MiB, ~2000 clusters of 2 KiB
-    16) image 16 32768 ;;                      # 32 MiB
-    32) image 32 69632 -s 1 ;;                 # 68 MiB, 512-byte clusters: ~137000
+    12) args=(4096) ;;                         # 4 MiB, ~2000 clusters of 2 KiB
+    16) args=(32768) ;;                        # 32 MiB
+    32) args=(69632 -s 1) ;;                   # 68 MiB, 512-byte clusters: ~137000
   esac
-  if [ $? -ne 0 ]; then fail "FAT$type: test image built with mkfs.fat + mtools"; continue; fi
+  if ! image "$type" "${args[@]}"; then fail "FAT$type: test image built with mkfs.fat + mtools"; continue; fi
   check "FAT$type: reference image passes fsck.fat -n" fsck.fat -n "$T/fat$type.img"
   check_volume "$type"
   check_reads "$type"

@@ -9,7 +9,7 @@
 # and names the problem on damaged ones.
 # QUICK=1: only 64M hybrid (and the --inspect damage cases).
 . "$(dirname "$0")/../lib.sh"
-HELP="python3 $TOP/tests/image/helpers.py"
+helper() { python3 "$TOP/tests/image/helpers.py" "$@"; }
 export MTOOLS_SKIP_CHECK=1
 [ -x "$MKIMAGE" ] || { fail "mkimage built" "missing $MKIMAGE (make build/mkimage/mkimage)"; finish; }
 
@@ -27,7 +27,7 @@ else
   gcc -nostdlib -static -fno-pic -no-pie -mcmodel=kernel -Wl,-Ttext=0xffffffff80000000 -o "$KERNEL" "$IN/k.c" ||
     { fail "test kernel compiled"; finish; }
 fi
-if [ -f "$B/uefi/BOOTX64.EFI" ]; then EFI=$B/uefi/BOOTX64.EFI; else EFI=$IN/fake.efi; $HELP fakepe "$EFI"; fi
+if [ -f "$B/uefi/BOOTX64.EFI" ]; then EFI=$B/uefi/BOOTX64.EFI; else EFI=$IN/fake.efi; helper fakepe "$EFI"; fi
 # A fake stage1: 440 bytes, jmp short + nop, the "HYS1" record at 424.
 python3 - "$IN/stage1.bin" "$IN/stage2.bin" <<'EOF'
 import struct, sys
@@ -79,7 +79,7 @@ check_image() {
     "start= +(34|40), size= +[0-9]+, type=$GUID_BIOS"
   expect_match "$tag: sfdisk lists the ESP at 2048" "$out" "start= +2048, size= +[0-9]+, type=$GUID_ESP"
   local n
-  n=$(printf '%s\n' "$out" | grep -c "^$img[0-9]* :")
+  n=$(printf '%s\n' "$out" | grep -c "^${img}[0-9]* :")
   expect_eq "$tag: exactly two GPT partitions" "$n" 2
 
   # The MBR under it: hybrid = 0xEE from LBA 1 + active 0xEF at 2048; protective = 0xEE alone.
@@ -89,7 +89,7 @@ check_image() {
     expect_match "$tag: MBR 0xEF entry at 2048, active" "$out" "start= +2048, size= +[0-9]+, type=ef, bootable"
   else
     expect_match "$tag: MBR 0xEE entry from LBA 1" "$out" "start= +1, size= +[0-9]+, type=ee$"
-    n=$(printf '%s\n' "$out" | grep -c "^$img[0-9]* :")
+    n=$(printf '%s\n' "$out" | grep -c "^${img}[0-9]* :")
     expect_eq "$tag: protective MBR has one entry" "$n" 1
   fi
 
@@ -100,7 +100,7 @@ check_image() {
     fail "$tag: ESP found by sfdisk"
     return
   fi
-  $HELP extract "$img" $((start * 512)) $((count * 512)) "$T/esp.img"
+  helper extract "$img" $((start * 512)) $((count * 512)) "$T/esp.img"
   check "$tag: fsck.fat -n on the ESP is clean" fsck.fat -n "$T/esp.img"
   rm -f "$T/esp.img"
 
@@ -171,7 +171,7 @@ for size in $sizes; do
 
     # Same inputs, same bytes (cmp over data extents: fast on 3T).
     build "$T/again.img" "$size" "$mode" --seed test-seed >/dev/null 2>&1
-    check "$size $mode: a second run gives identical bytes" $HELP cmp "$img" "$T/again.img"
+    check "$size $mode: a second run gives identical bytes" helper cmp "$img" "$T/again.img"
     # Another seed, other GUIDs.
     build "$T/again.img" "$size" "$mode" --seed other-seed >/dev/null 2>&1
     a=$(disk_guid "$img") b=$(disk_guid "$T/again.img")
@@ -213,13 +213,13 @@ inspect_fails() {
 }
 
 cp "$GOOD" "$T/bad.img"
-$HELP flip "$T/bad.img" $((512 + 56))     # a byte of the disk GUID: header CRC no longer matches
+helper flip "$T/bad.img" $((512 + 56))     # a byte of the disk GUID: header CRC no longer matches
 inspect_fails "inspect: corrupted primary GPT header fails and is named" "$T/bad.img" \
   "PROBLEM.*primary GPT: .*CRC"
 inspect_fails "inspect: corrupted primary GPT header names the UEFI path" "$T/bad.img" "^UEFI boot: BROKEN"
 
 cp "$GOOD" "$T/bad.img"
-mcopy -n -i "$T/bad.img$AT" ::/boot/kernel.elf "$T/k" && $HELP flip "$T/k" 4096 &&
+mcopy -n -i "$T/bad.img$AT" ::/boot/kernel.elf "$T/k" && helper flip "$T/k" 4096 &&
   mcopy -o -i "$T/bad.img$AT" "$T/k" ::/boot/kernel.elf
 inspect_fails "inspect: corrupted kernel fails on the hash" "$T/bad.img" "PROBLEM.*kernel_sha256"
 inspect_fails "inspect: corrupted kernel breaks both paths" "$T/bad.img" "^BIOS boot: BROKEN"
