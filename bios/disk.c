@@ -85,6 +85,19 @@ int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
             /* read-ahead past the end of a small disk fails: then exactly */
             if (n > 1 || read_once(d, lba, READ_AHEAD)) {
                 int st = bounce_read(d, lba, n);
+                if (st && n > 1) {
+                    /* Some BIOSes refuse long transfers: go sector by
+                     * sector, which also names the sector that fails. */
+                    for (uint32_t i = 0; i < n; i++) {
+                        st = bounce_read(d, lba + i, 1);
+                        if (st)
+                            die("disk read at LBA %llu: BIOS status 0x%02x",
+                                (unsigned long long)(lba + i), st);
+                        memcpy(dst + i * 512u, (const void *)BOUNCE_ADDR, 512);
+                    }
+                    cached_count = 0;
+                    goto next;
+                }
                 if (st)
                     die("disk read at LBA %llu: BIOS status 0x%02x", (unsigned long long)lba, st);
             } else {
@@ -93,6 +106,7 @@ int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
             }
         }
         memcpy(dst, (const uint8_t *)BOUNCE_ADDR + (uint32_t)(lba - cached_lba) * 512u, n * 512u);
+    next:
         dst += n * 512u;
         lba += n;
         count -= n;

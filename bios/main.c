@@ -66,6 +66,13 @@ void stage2_main(uint32_t drive)
         die("no memory map (E820, E801h and AH=88h all failed)");
     say("memory map from %s: %u entries, %u MiB usable", how, (unsigned)mm.count,
         (unsigned)(mm_total(mm.e, mm.count, BOOT_MEM_USABLE) >> 20));
+    /* stage1 put stage2 at 0x8000 and the disk bounce buffer sits at
+     * 0x70000: on a machine whose map says that is not free RAM (a huge
+     * EBDA), stop before the first disk read lands in it. */
+    if (mm_find_usable(&mm, BOUNCE_ADDR + BOUNCE_SIZE - STAGE2_LOAD_ADDR, 1, STAGE2_LOAD_ADDR,
+                       BOUNCE_ADDR + BOUNCE_SIZE) != STAGE2_LOAD_ADDR)
+        die("memory 0x%x-0x%x is not free RAM in the %s map: no room for stage2", STAGE2_LOAD_ADDR,
+            BOUNCE_ADDR + BOUNCE_SIZE, how);
     /* stage2 itself: code, GDT, boot_info, the map, cmdline */
     if (mm_set(&mm, STAGE2_LOAD_ADDR, (uintptr_t)_stage2_end - STAGE2_LOAD_ADDR, BOOT_MEM_LOADER))
         die("memory map full");
