@@ -1,7 +1,8 @@
 /* The ESP's FAT volume: a tree of folders and files, laid out with every
  * folder first and then every file, each in one contiguous run of
  * clusters, and written as boot sector(s), FSInfo, two FATs, the root
- * directory and the data area -- only the parts that are not zero. */
+ * directory, the folders and the files -- only the parts that are not
+ * zero, file contents by reference to the input buffers. */
 #include "mk_fat.h"
 #include "mk.h"
 
@@ -235,13 +236,6 @@ static uint64_t tree_clusters(const struct mk_fat *fs, const struct mk_fat_node 
     return sum;
 }
 
-uint64_t mk_fat_clusters_needed(const struct mk_fat *fs, uint32_t spc)
-{
-    /* Counted as on FAT32 (root in clusters): at most one cluster more
-     * than FAT12/16 need, which only errs on the safe side for messages. */
-    return tree_clusters(fs, &fs->root, (uint64_t)spc * SECTOR, 0);
-}
-
 static uint32_t root_entries_needed(const struct mk_fat *fs)
 {
     /* 512 is what every formatter uses; more only if the root needs it. */
@@ -270,9 +264,12 @@ int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, s
 
 struct emit {
     struct mk_fat *fs;
+    struct mk_image *img;
+    uint64_t data_off;      /* image byte offset of cluster 2 */
     uint32_t next;          /* next free cluster */
+    uint32_t dir_end;       /* first cluster after the folders */
     uint64_t cb;            /* bytes per cluster */
-    uint8_t *data;          /* the data area from cluster 2 on */
+    uint8_t *dirs;          /* the folders' clusters, from cluster 2 on */
     uint8_t *root;          /* FAT12/16 fixed root directory */
 };
 
@@ -306,9 +303,9 @@ static void alloc_files(struct emit *e, struct mk_fat_node *n)
     }
 }
 
-static uint8_t *cluster_ptr(struct emit *e, uint32_t cluster)
+static uint8_t *dir_ptr(struct emit *e, uint32_t cluster)
 {
-    return e->data + (uint64_t)(cluster - 2) * e->cb;
+    return e->dirs + (uint64_t)(cluster - 2) * e->cb;
 }
 
 static void put_short(uint8_t *slot, const struct mk_fat *fs, const char name[11], uint8_t attr,
@@ -357,7 +354,7 @@ static uint32_t put_lfn(uint8_t *slot, const struct mk_fat_node *n)
 static void write_dir(struct emit *e, struct mk_fat_node *d)
 {
     struct mk_fat *fs = e->fs;
-    uint8_t *p = d == &fs->root && fs->g.type != 32 ? e->root : cluster_ptr(e, d->cluster);
+    uint8_t *p = d == &fs->root && fs->g.type != 32 ? e->root : dir_ptr(e, d->cluster);
     uint32_t s = 0;
     if (d == &fs->root) {
         if (memcmp(fs->label, "           ", 11) != 0)
@@ -377,7 +374,9 @@ static void write_dir(struct emit *e, struct mk_fat_node *d)
         if (c->is_dir)
             write_dir(e, c);
         else if (c->size)
-            memcpy(cluster_ptr(e, c->cluster), c->data, (size_t)c->size);
+            /* Straight from the input: the tail of its last cluster is
+             * a hole in the sparse output, i.e. zero. */
+            mk_image_ref(e->img, e->data_off + (uint64_t)(c->cluster - 2) * e->cb, c->data, c->size);
     }
 }
 
@@ -487,9 +486,11 @@ void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img)
 {
     const struct mk_fat_geom *g = &fs->g;
     uint64_t base = part_lba * SECTOR;
-    struct emit e = { .fs = fs, .next = 2, .cb = (uint64_t)g->spc * SECTOR };
+    struct emit e = { .fs = fs, .img = img, .next = 2, .cb = (uint64_t)g->spc * SECTOR };
+    e.data_off = base + (uint64_t)g->data_start * SECTOR;
 
     alloc_dirs(&e, &fs->root);
+    e.dir_end = e.next;
     alloc_files(&e, &fs->root);
     fs->used_clusters = e.next - 2;
 
@@ -522,7 +523,7 @@ void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img)
         uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)g->num_fats * g->fat_sectors) * SECTOR;
         e.root = mk_image_chunk(img, off, (uint64_t)g->root_sectors * SECTOR);
     }
-    if (fs->used_clusters)
-        e.data = mk_image_chunk(img, base + (uint64_t)g->data_start * SECTOR, fs->used_clusters * e.cb);
+    if (e.dir_end > 2)
+        e.dirs = mk_image_chunk(img, e.data_off, (uint64_t)(e.dir_end - 2) * e.cb);
     write_dir(&e, &fs->root);
 }

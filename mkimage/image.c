@@ -21,7 +21,7 @@
 
 #define BLOCK 4096u
 
-uint8_t *mk_image_chunk(struct mk_image *img, uint64_t off, uint64_t len)
+static struct mk_chunk *new_chunk(struct mk_image *img, uint64_t off, uint64_t len)
 {
     if (img->n == img->cap) {
         img->cap = img->cap ? img->cap * 2 : 16;
@@ -30,14 +30,29 @@ uint8_t *mk_image_chunk(struct mk_image *img, uint64_t off, uint64_t len)
     struct mk_chunk *c = &img->chunk[img->n++];
     c->off = off;
     c->len = len;
+    return c;
+}
+
+uint8_t *mk_image_chunk(struct mk_image *img, uint64_t off, uint64_t len)
+{
+    struct mk_chunk *c = new_chunk(img, off, len);
     c->data = mk_zalloc((size_t)len);
+    c->owned = 1;
     return c->data;
+}
+
+void mk_image_ref(struct mk_image *img, uint64_t off, const uint8_t *data, uint64_t len)
+{
+    struct mk_chunk *c = new_chunk(img, off, len);
+    c->data = (uint8_t *)data;   /* only ever read */
+    c->owned = 0;
 }
 
 void mk_image_free(struct mk_image *img)
 {
     for (size_t i = 0; i < img->n; i++)
-        free(img->chunk[i].data);
+        if (img->chunk[i].owned)
+            free(img->chunk[i].data);
     free(img->chunk);
     img->chunk = NULL;
     img->n = img->cap = 0;

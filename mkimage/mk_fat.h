@@ -92,8 +92,6 @@ const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data,
 /* Chooses the geometry for a volume of `sectors` and checks the contents
  * fit; on failure writes a reason into why. */
 int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, size_t whylen);
-/* Clusters the contents need with cluster size spc sectors. */
-uint64_t mk_fat_clusters_needed(const struct mk_fat *fs, uint32_t spc);
 /* After mk_fat_plan: allocates clusters and emits the volume's non-zero
  * regions into img at byte offset part_lba * 512. */
 void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img);

@@ -12,6 +12,7 @@ struct mk_chunk {
     uint64_t off;
     uint64_t len;
     uint8_t *data;
+    int      owned;             /* data allocated by mk_image_chunk */
 };
 
 struct mk_image {
@@ -23,6 +24,9 @@ struct mk_image {
 /* A zeroed buffer of len bytes that will land at byte offset off. Chunks
  * must not overlap (mk_image_write checks). */
 uint8_t *mk_image_chunk(struct mk_image *img, uint64_t off, uint64_t len);
+/* Places len bytes of data (not copied: it must outlive the image) at
+ * byte offset off: file contents go straight from the input buffer. */
+void mk_image_ref(struct mk_image *img, uint64_t off, const uint8_t *data, uint64_t len);
 void mk_image_free(struct mk_image *img);
 
 struct mk_write_opts {
