@@ -83,6 +83,13 @@ void con_init(void)
 {
     serial_init();
     vga_ok = vga_bios_present() && probe_vga_memory();
+    /* A BIOS that left a graphics splash (or any non-80x25 mode) up
+     * would hide our lines: switch to mode 3 first. */
+    uint8_t mode = *(volatile uint8_t *)0x449 & 0x7f;
+    if (vga_ok && mode != 2 && mode != 3) {
+        struct bios_regs r = { .eax = 0x0003 };
+        bios_call(0x10, &r);
+    }
     /* continue below whatever the BIOS (and stage1) printed */
     col = BDA_CURSOR[0] < VGA_COLS ? BDA_CURSOR[0] : 0;
     row = BDA_CURSOR[1] < VGA_ROWS ? BDA_CURSOR[1] : VGA_ROWS - 1;
