@@ -108,12 +108,16 @@ boot corrupt-kernel "$T/x.img" --expect 'hyboot: error: /boot/kernel.elf: sha256
 # Kernel deleted.
 cp --sparse=always "$IMG" "$T/x.img"
 mdel -i "$T/x.img$ESP" ::/boot/kernel.elf
-boot missing-kernel "$T/x.img" --expect 'hyboot: error: /boot/kernel.elf: not found'
+boot missing-kernel "$T/x.img" --expect 'hyboot: error: /boot/kernel.elf: not found' --screendump "$T/missing.ppm"
+[ -x "$FBCHECK" ] && check "bios: stage2's error line is on the screen too" \
+  "$FBCHECK" "$T/missing.ppm" "hyboot: error: /boot/kernel.elf: not found"
 
 # BIOS boot partition zeroed: stage1 itself must say so.
 cp --sparse=always "$IMG" "$T/x.img"
 dd if=/dev/zero of="$T/x.img" bs=512 seek=34 count=$((2048 - 34)) conv=notrunc status=none
-boot no-stage2 "$T/x.img" --expect 'hyboot: stage1' --expect 'hyboot: error: no stage2'
+boot no-stage2 "$T/x.img" --expect 'hyboot: stage1' --expect 'hyboot: error: no stage2' --screendump "$T/nostage2.ppm"
+[ -x "$FBCHECK" ] && check "bios: stage1's error line is on the screen too" \
+  "$FBCHECK" "$T/nostage2.ppm" "hyboot: error: no stage2"
 
 # ESP zeroed: no FAT where the partition tables point.
 cp --sparse=always "$IMG" "$T/x.img"
