@@ -7,9 +7,16 @@ static uint64_t pages_for(uint64_t bytes) { return (bytes + EFI_PAGE_BYTES - 1) 
 
 uint64_t alloc_pages(uint32_t type, uint64_t bytes, uint64_t max_addr)
 {
+    EFI_ALLOCATE_TYPE how = max_addr ? AllocateMaxAddress : AllocateAnyPages;
     EFI_PHYSICAL_ADDRESS addr = max_addr;
-    EFI_STATUS s = efi_bs->AllocatePages(max_addr ? AllocateMaxAddress : AllocateAnyPages,
-                                         (EFI_MEMORY_TYPE)type, pages_for(bytes), &addr);
+    EFI_STATUS s = efi_bs->AllocatePages(how, (EFI_MEMORY_TYPE)type, pages_for(bytes), &addr);
+    /* Some older firmware rejects the OS-defined types. EfiLoaderData
+     * still ends up BOOT_MEM_LOADER, and the kernel range is marked
+     * BOOT_MEM_KERNEL explicitly, so the map stays right. */
+    if (s == EFI_INVALID_PARAMETER && type >= 0x80000000u) {
+        addr = max_addr;
+        s = efi_bs->AllocatePages(how, EfiLoaderData, pages_for(bytes), &addr);
+    }
     if (EFI_ERROR(s) || addr == 0) return 0;
     return addr;
 }
