@@ -123,6 +123,29 @@ static void test_render(void)
     struct fb_surface rgb = surface(buf, 1, 1, 4, 32, 0);
     CHECK(fbs_rgb(&rgb, fbs_color(&rgb, 0xa1b2c3)) == 0xa1b2c3, "8-bit round-trip");
 
+    /* fills: every alignment of row starts and widths (pitch 4*W+4 moves
+     * each row's start by 4 bytes), only the rectangle written */
+    {
+        const uint32_t W = 13, Hh = 6, P = W * 4 + 4;
+        uint8_t *fb = malloc(P * Hh + 4);
+        int fill_ok = 1;
+        for (uint32_t x0 = 0; x0 < 4 && fill_ok; x0++)
+            for (uint32_t w = 0; w <= W - x0 && fill_ok; w++) {
+                memset(fb, CANARY, P * Hh + 4);
+                struct fb_surface t = surface(fb + 4 * (x0 & 1), W, Hh, P, 32, 0);
+                fbs_fill(&t, x0, 1, w, Hh - 2, 0x01020304);
+                for (uint32_t y = 0; y < Hh; y++)
+                    for (uint32_t x = 0; x < W; x++) {
+                        uint32_t v = fbs_get(&t, x, y);
+                        int in = x >= x0 && x < x0 + w && y >= 1 && y < Hh - 1;
+                        if (v != (in ? 0x01020304u : 0xeeeeeeeeu))
+                            fill_ok = 0;
+                    }
+            }
+        CHECK(fill_ok, "fill writes exactly its rectangle at every alignment (32 bpp)");
+        free(fb);
+    }
+
     /* boot_info description -> surface */
     struct boot_framebuffer fb = { 0x1000, BOOT_FB_RGB, 1024, 768, 4096, 32, 8, 16, 8, 8, 8, 0, 0, 4096 * 768 };
     CHECK(fbs_from_boot(&s, &fb, buf) == NULL && s.pitch == 4096 && s.red_shift == 16, "fbs_from_boot accepts 32bpp");
