@@ -8,8 +8,15 @@
  *
  * Interrupts off and DF clear, our page tables (they identity-map this
  * code, so the next instruction is still mapped), our GDT with CS
- * reloaded through a far return, data segments reloaded, the loader's
- * stack, then a jump (never a call) into the kernel with rdi = boot_info.
+ * reloaded through a far return, data segments reloaded, an empty IDT,
+ * the loader's stack, then a jump (never a call) into the kernel with
+ * rdi = boot_info.
+ *
+ * The empty IDT (limit 0): the firmware's gates name its own code
+ * selector, which our GDT does not have, and point into boot-services
+ * memory the kernel may reuse; an exception before the kernel loads its
+ * IDT is better a clean triple fault (QEMU -no-reboot stops) than a jump
+ * into freed firmware code.
  */
 #define GDT_CODE64 0x08
 #define GDT_DATA   0x10
@@ -32,6 +39,10 @@ handoff:
     mov     %eax, %ss
     mov     %eax, %fs
     mov     %eax, %gs
+    sub     $16, %rsp
+    movq    $0, (%rsp)
+    movq    $0, 8(%rsp)
+    lidt    (%rsp)
     mov     %rdx, %rsp
     xor     %ebp, %ebp
     jmp     *%rsi
