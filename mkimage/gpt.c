@@ -1,7 +1,6 @@
 /* Primary and backup GPT: two partitions ("BIOS boot" when the image has
  * BIOS parts, "EFI system"), CRCs over entries and headers. */
 #include "mk_disk.h"
-#include "crc32.h"
 
 #include <string.h>
 
@@ -37,8 +36,7 @@ void mk_gpt_entries(const struct mk_layout *l, uint8_t entries[GPT_ENTRIES_BYTES
     memcpy(entries, e, (size_t)n * sizeof e[0]);
 }
 
-void mk_gpt_header(const struct mk_layout *l, const uint8_t entries[GPT_ENTRIES_BYTES], int backup,
-                   struct gpt_header *h)
+void mk_gpt_header(const struct mk_layout *l, uint32_t entries_crc32, int backup, struct gpt_header *h)
 {
     uint64_t last = l->total_sectors - 1;
     memset(h, 0, sizeof *h);
@@ -53,6 +51,6 @@ void mk_gpt_header(const struct mk_layout *l, const uint8_t entries[GPT_ENTRIES_
     h->entries_lba = backup ? last - GPT_ENTRIES_BYTES / 512 : 2;
     h->entry_count = GPT_ENTRY_COUNT;
     h->entry_size = GPT_ENTRY_SIZE;
-    h->entries_crc32 = crc32_update(0, entries, GPT_ENTRIES_BYTES);
+    h->entries_crc32 = entries_crc32;
     h->header_crc32 = gpt_header_crc(h);
 }

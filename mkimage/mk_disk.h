@@ -65,8 +65,8 @@ void mk_mbr_build(uint8_t sector[512], const struct mk_layout *l,
 /* ---- GPT --------------------------------------------------------------- */
 /* The entry array (GPT_ENTRIES_BYTES). */
 void mk_gpt_entries(const struct mk_layout *l, uint8_t entries[GPT_ENTRIES_BYTES]);
-/* Primary (backup = 0) or backup header for that entry array. */
-void mk_gpt_header(const struct mk_layout *l, const uint8_t entries[GPT_ENTRIES_BYTES], int backup,
-                   struct gpt_header *h);
+/* Primary (backup = 0) or backup header for an entry array whose CRC
+ * (crc32_update(0, entries, GPT_ENTRIES_BYTES)) is entries_crc32. */
+void mk_gpt_header(const struct mk_layout *l, uint32_t entries_crc32, int backup, struct gpt_header *h);
 
 #endif

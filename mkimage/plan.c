@@ -3,6 +3,7 @@
 #include "mk_plan.h"
 #include "mk_inputs.h"
 #include "bootcfg.h"
+#include "crc32.h"
 #include "sha256.h"
 
 #include <errno.h>
@@ -218,6 +219,40 @@ static int make_bootcfg(struct mk_plan *p, const struct mk_opts *o)
     return MK_EXIT_OK;
 }
 
+/* A fast 64-bit digest of bulk input for the default seed: SHA-256 of
+ * the loaders and extra files would double mkimage's run time, and the
+ * seed needs only determinism and sensitivity to every byte, not
+ * collision resistance against an adversary. Four multiply-xorshift lanes
+ * over 8-byte words, the tail and the length folded in at the end. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 31;
+    x *= 0x7fb5d329728ea185ULL;
+    x ^= x >> 27;
+    x *= 0x81dadef4bc2dd44dULL;
+    return x ^ (x >> 33);
+}
+
+static uint64_t bulk_digest(const uint8_t *p, uint64_t n)
+{
+    uint64_t lane[4] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
+                         0x082efa98ec4e6c89ULL };
+    uint64_t i = 0;
+    for (; i + 32 <= n; i += 32)
+        for (int k = 0; k < 4; k++) {
+            uint64_t w;
+            memcpy(&w, p + i + 8 * k, 8);
+            lane[k] = (lane[k] ^ w) * 0x9e3779b97f4a7c15ULL;
+            lane[k] ^= lane[k] >> 29;
+        }
+    uint64_t h = n;
+    for (; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    for (int k = 0; k < 4; k++)
+        h = mix64(h ^ mix64(lane[k] + (uint64_t)k));
+    return h;
+}
+
 static void hash_field(struct sha256_ctx *c, const char *tag, const void *data, uint64_t len)
 {
     /* Length-prefixed, so fields cannot run into each other. */
@@ -226,6 +261,12 @@ static void hash_field(struct sha256_ctx *c, const char *tag, const void *data, 
     sha256_update(c, &l, sizeof l);
     if (len)
         sha256_update(c, data, (size_t)len);
+}
+
+static void bulk_field(struct sha256_ctx *c, const char *tag, const struct mk_blob *b)
+{
+    uint64_t d = b->data ? bulk_digest(b->data, b->size) : 0;
+    hash_field(c, tag, &d, b->data ? sizeof d : 0);
 }
 
 static void make_seed(struct mk_plan *p, const struct mk_opts *o)
@@ -239,13 +280,13 @@ static void make_seed(struct mk_plan *p, const struct mk_opts *o)
         /* Default: a hash of everything that goes into the image. */
         /* The kernel is the biggest input and already hashed for boot.cfg. */
         hash_field(&c, "kernel-sha256", p->kernel_sha256, SHA256_LEN);
-        hash_field(&c, "efi", p->efi.data, p->efi.size);
-        hash_field(&c, "stage1", p->stage1.data, p->stage1.size);
-        hash_field(&c, "stage2", p->stage2.data, p->stage2.size);
+        bulk_field(&c, "efi", &p->efi);
+        bulk_field(&c, "stage1", &p->stage1);
+        bulk_field(&c, "stage2", &p->stage2);
         hash_field(&c, "bootcfg", p->bootcfg, p->bootcfg_len);
         for (size_t i = 0; i < o->nfiles; i++) {
             hash_field(&c, "dest", o->files[i].dest, strlen(o->files[i].dest));
-            hash_field(&c, "file", p->files[i].data, p->files[i].size);
+            bulk_field(&c, "file", &p->files[i]);
         }
         hash_field(&c, "size", &p->size, sizeof p->size);
         const char *label = o->label ? o->label : MK_DEFAULT_LABEL;
@@ -394,12 +435,13 @@ void mk_plan_render(struct mk_plan *p, struct mk_image *img)
         uint8_t *entries = head + 2 * SECTOR;
         struct gpt_header h;
         mk_gpt_entries(l, entries);
-        mk_gpt_header(l, entries, 0, &h);
+        uint32_t crc = crc32_update(0, entries, GPT_ENTRIES_BYTES);
+        mk_gpt_header(l, crc, 0, &h);
         memcpy(head + SECTOR, &h, sizeof h);
         /* Backup: entries then header in the last 33 sectors. */
         uint8_t *tail = mk_image_chunk(img, (l->total_sectors - MK_GPT_TAIL) * SECTOR, MK_GPT_TAIL * SECTOR);
         memcpy(tail, entries, GPT_ENTRIES_BYTES);
-        mk_gpt_header(l, entries, 1, &h);
+        mk_gpt_header(l, crc, 1, &h);
         memcpy(tail + GPT_ENTRIES_BYTES, &h, sizeof h);
     }
     if (p->stage2.data) {

@@ -151,8 +151,9 @@ static void test_gpt(void)
     layout(&l, 131072, MK_MBR_HYBRID);
     mk_gpt_entries(&l, entries);
     struct gpt_header p, b;
-    mk_gpt_header(&l, entries, 0, &p);
-    mk_gpt_header(&l, entries, 1, &b);
+    uint32_t crc = crc32_update(0, entries, GPT_ENTRIES_BYTES);
+    mk_gpt_header(&l, crc, 0, &p);
+    mk_gpt_header(&l, crc, 1, &b);
     CHECK(gpt_header_check(&p, 1) == NULL, "gpt: primary header passes common/gpt.c checks");
     CHECK(gpt_header_check(&b, 131071) == NULL, "gpt: backup header passes common/gpt.c checks");
     CHECK(p.alternate_lba == 131071 && b.alternate_lba == 1 && b.entries_lba == 131072 - 33 && p.entries_lba == 2,
