@@ -46,24 +46,33 @@ $(B)/uefi/common/%.o: common/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UEFI_CFLAGS) -MMD -MP -c $< -o $@
 
-# --no-undefined: a shared object may otherwise link with a missing
-# symbol and crash at run time in firmware.
-$(B)/uefi/BOOTX64.so: $(UEFI_OBJS) $(GNUEFI_LDS) $(GNUEFI_CRT0) | $(DEPS_STAMP)
-	@mkdir -p $(@D)
+# $(call EFI_LINK,OBJECTS,OUT.so): link objects with gnu-efi's crt0 and
+# linker script as a -shared -Bsymbolic ELF. --no-undefined: a shared
+# object may otherwise link with a missing symbol and crash at run time
+# in firmware. (bench/build.mk links its UEFI floor loader with this too.)
+define EFI_LINK
+	@mkdir -p $(dir $(2))
 	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
-		-T $(GNUEFI_LDS) -L$(GNUEFI_LIB) $(GNUEFI_CRT0) $(UEFI_OBJS) \
-		-lefi -lgnuefi -o $@
+		-T $(GNUEFI_LDS) -L$(GNUEFI_LIB) $(GNUEFI_CRT0) $(1) -lefi -lgnuefi -o $(2)
+endef
 
-# The recipe of gnu-efi 3.0.x's Make.rules (the temporary name carries
-# make's PID: several people may build in one tree at once) (.rodata lives inside .data in
-# its linker script). uefi/check-efi.sh refuses anything that is not a
-# PE32+ x86-64 EFI application with only relative relocations.
-$(EFI_BIN): $(B)/uefi/BOOTX64.so uefi/check-efi.sh | $(DEPS_STAMP)
+# $(call EFI_PE,IN.so,OUT.EFI): the recipe of gnu-efi 3.0.x's Make.rules
+# (.rodata lives inside .data in its linker script), then
+# uefi/check-efi.sh refuses anything that is not a PE32+ x86-64 EFI
+# application with only relative relocations. The temporary name carries
+# make's PID: several people may build in one tree at once.
+define EFI_PE
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
-		--target efi-app-x86_64 --subsystem=10 $< $@.tmp$$PPID
-	$(Q)OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $@.tmp$$PPID $< || { rm -f $@.tmp$$PPID; exit 1; }
-	$(Q)mv $@.tmp$$PPID $@
+		--target efi-app-x86_64 --subsystem=10 $(1) $(2).tmp$$PPID
+	$(Q)OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $(2).tmp$$PPID $(1) || { rm -f $(2).tmp$$PPID; exit 1; }
+	$(Q)mv $(2).tmp$$PPID $(2)
+endef
+
+$(B)/uefi/BOOTX64.so: $(UEFI_OBJS) $(GNUEFI_LDS) $(GNUEFI_CRT0) | $(DEPS_STAMP)
+	$(call EFI_LINK,$(UEFI_OBJS),$@)
+$(EFI_BIN): $(B)/uefi/BOOTX64.so uefi/check-efi.sh | $(DEPS_STAMP)
+	$(call EFI_PE,$<,$@)
 
 ALL_TARGETS += $(EFI_BIN)
 
@@ -74,15 +83,9 @@ $(B)/uefi/test/memmap_efi_mapchange.o: uefi/memmap_efi.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UEFI_CFLAGS) -DHYBOOT_TEST_MAP_CHANGE -MMD -MP -c $< -o $@
 $(B)/uefi/test/BOOTX64-mapchange.so: $(UEFI_MAPCHANGE_OBJS) $(GNUEFI_LDS) $(GNUEFI_CRT0) | $(DEPS_STAMP)
-	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
-		-T $(GNUEFI_LDS) -L$(GNUEFI_LIB) $(GNUEFI_CRT0) $(UEFI_MAPCHANGE_OBJS) \
-		-lefi -lgnuefi -o $@
+	$(call EFI_LINK,$(UEFI_MAPCHANGE_OBJS),$@)
 $(B)/uefi/test/BOOTX64-mapchange.EFI: $(B)/uefi/test/BOOTX64-mapchange.so uefi/check-efi.sh | $(DEPS_STAMP)
-	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
-		--target efi-app-x86_64 --subsystem=10 $< $@.tmp$$PPID
-	$(Q)OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $@.tmp$$PPID $< || { rm -f $@.tmp$$PPID; exit 1; }
-	$(Q)mv $@.tmp$$PPID $@
+	$(call EFI_PE,$<,$@)
 TEST_DEPS += $(B)/uefi/test/BOOTX64-mapchange.EFI
 
 # make run-uefi: boot the image with OVMF (window when DISPLAY is set).
