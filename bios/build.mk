@@ -23,15 +23,16 @@ run-bios: $(IMG)
 # stage2: nasm entry (real mode, thunk, long-mode jump) + 32-bit C.
 STAGE2_ASM := bios/entry.asm
 STAGE2_C := $(filter-out bios/stage1.asm,$(wildcard bios/*.c))
-STAGE2_COMMON := common/fmt.c common/mem.c common/mem_util.c common/serial.c \
-	common/memmap.c common/crc32.c common/sha256.c common/gpt.c common/fat.c \
-	common/bootcfg.c common/elf.c common/paging.c common/tsc.c
+# Every common/*.c (all freestanding by design): a helper one of them
+# starts to use later is then already linked. Unused functions are
+# dropped by --gc-sections.
+STAGE2_COMMON = $(COMMON_SRCS)
 # min-pagesize=0: low-memory pointers (BDA at 0x400..) are real data here,
 # not "null plus an offset" as GCC 12 would warn.
 BIOS_CFLAGS = $(TARGET_CFLAGS) -m32 -march=i686 -mno-sse -mno-mmx -mno-80387 \
-	-mgeneral-regs-only -Os -Ibios \
+	-mgeneral-regs-only -Os -Ibios -ffunction-sections -fdata-sections \
 	--param=min-pagesize=0
-STAGE2_OBJS := $(BIOS_B)/entry.o $(STAGE2_C:bios/%.c=$(BIOS_B)/%.o) \
+STAGE2_OBJS = $(BIOS_B)/entry.o $(STAGE2_C:bios/%.c=$(BIOS_B)/%.o) \
 	$(STAGE2_COMMON:common/%.c=$(BIOS_B)/common/%.o)
 
 $(BIOS_B)/entry.o: bios/entry.asm | $(DEPS_STAMP)
@@ -51,7 +52,7 @@ $(BIOS_B)/common/%.o: common/%.c | $(DEPS_STAMP)
 $(BIOS_B)/common/sha256.o: BIOS_CFLAGS += -O2
 
 $(BIOS_B)/stage2.elf: $(STAGE2_OBJS) bios/stage2.ld | $(DEPS_STAMP)
-	$(Q)$(LD) -m elf_i386 -nostdlib --no-warn-rwx-segments -T bios/stage2.ld -Map $(BIOS_B)/stage2.map -o $@ $(STAGE2_OBJS)
+	$(Q)$(LD) -m elf_i386 -nostdlib --gc-sections --no-warn-rwx-segments -T bios/stage2.ld -Map $(BIOS_B)/stage2.map -o $@ $(STAGE2_OBJS)
 $(STAGE2_BIN): $(BIOS_B)/stage2.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
