@@ -33,5 +33,6 @@ struct.pack_into("<H", d, 0x84, 0x8664)
 open(sys.argv[1], "wb").write(d)
 PY
   fi
+  # shellcheck disable=SC2034  # used by the sourcing scripts
   INPUTS=(--kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2")
 }

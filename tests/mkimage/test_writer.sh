@@ -187,7 +187,7 @@ if [ "${QUICK:-0}" != 1 ]; then
   head -c 100 /dev/urandom > "$T/replace.img"
   "$MKIMAGE" -c "$R/img.conf" -o "$T/replace.img" 2>/dev/null
   check "an existing output is replaced" cmp "$T/replace.img" "$IMG1"
-  expect_eq "no temporary files left beside the outputs" "$(ls "$T" | grep -c '\.tmp')" 0
+  expect_eq "no temporary files left beside the outputs" "$(find "$T" -maxdepth 1 -name '*.tmp*' | wc -l)" 0
 
   # ---- the command line itself ----------------------------------------------
   out=$("$MKIMAGE" --help 2>&1); rc=$?
