@@ -187,14 +187,14 @@ static int fat_next(struct fat_vol *v, uint32_t c, uint32_t *next)
         eoc = 0xff8;
     } else if (v->type == 16) {
         uint32_t off = c * 2;          /* never straddles: 512 is a multiple of 2 */
-        for (int i = 0; i < 2; i++)
+        for (uint32_t i = 0; i < 2; i++)
             if ((rc = fat_byte(v, off + i, &b[i])))
                 return rc;
         val = le16(b);
         eoc = 0xfff8;
     } else {
         uint32_t off = c * 4;
-        for (int i = 0; i < 4; i++)
+        for (uint32_t i = 0; i < 4; i++)
             if ((rc = fat_byte(v, off + i, &b[i])))
                 return rc;
         val = ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24)
