@@ -192,6 +192,15 @@ for size in $sizes; do
   done
 done
 
+# ---- the real product: images/disk.img (real stage1, stage2, loader) --------
+if [ -f "$IMG" ]; then
+  out=$("$MKIMAGE" --inspect "$IMG" 2>&1); rc=$?
+  expect_match "disk.img: mkimage --inspect passes" "$out rc=$rc" "^inspect: ok rc=0"
+  expect_match "disk.img: both firmware paths installed and ok" "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" \
+    "^BIOS boot: ok UEFI boot: ok $"
+  expect_match "disk.img: sgdisk -v finds no problems" "$(sgdisk -v "$IMG" 2>&1)" "No problems found"
+fi
+
 # ---- --inspect on damaged images (from the 64M hybrid one) -----------------
 GOOD=$T/good.img
 if [ ! -f "$GOOD" ]; then
