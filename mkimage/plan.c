@@ -411,6 +411,9 @@ int mk_plan_make(struct mk_plan *p, const struct mk_opts *o)
         if (min) {
             mk_error(opt_input("size", size_text), "an image of %s is too small (%s); the smallest that fits is %lluM",
                      given, why, (unsigned long long)(min >> 20));
+        } else if (p->fat_type) {
+            mk_error(opt_input("size", size_text), "an image of %s is too small (%s), and FAT%d "
+                     "cannot hold these files at any size", given, why, p->fat_type);
         } else {
             mk_error(opt_input("size", size_text), "an image of %s is too small (%s)", given, why);
         }
