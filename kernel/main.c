@@ -21,12 +21,14 @@
 #include "variant.h"
 #include "vm.h"
 
-/* Filled in by _start before it switches stacks. */
-uint64_t boot_entry_rsp, boot_entry_rflags, boot_entry_tsc;
+/* Filled in by _start before it switches stacks (after zeroing .bss,
+ * so they live in .data). */
+uint64_t boot_entry_rsp __attribute__((section(".data"))), boot_entry_rflags __attribute__((section(".data"))),
+    boot_entry_tsc __attribute__((section(".data"))), boot_entry_bss_dirty __attribute__((section(".data")));
 
 #define MiB (1024ULL * 1024)
 
-void kmain(uint64_t boot_info_phys);
+void kmain(const struct boot_info *bi);
 
 /* Header checks that must pass before any other field can be trusted. */
 static const char *header_problem(const struct boot_info *bi)
@@ -109,9 +111,9 @@ static void crash(const char *how)
     kprintf("hyboot: kernel: crash=%s: unknown kind (ud, pf, gp, de) or no fault\n", how);
 }
 
-void kmain(uint64_t boot_info_phys)
+/* bi: the physical address the loader put in rdi (identity-mapped). */
+void kmain(const struct boot_info *bi)
 {
-    const struct boot_info *bi = (const struct boot_info *)(uintptr_t)boot_info_phys;
     serial_init();
     cpu_init();
 
@@ -158,7 +160,7 @@ void kmain(uint64_t boot_info_phys)
         crash(how);
 
     if (cmdline_has(cmdline, "test"))
-        selftest_run(bi, boot_entry_rsp, boot_entry_rflags, boot_entry_tsc);
+        selftest_run(bi, boot_entry_rsp, boot_entry_rflags, boot_entry_tsc, boot_entry_bss_dirty);
 
     kprintf("hyboot: kernel done, halting\n");
     cpu_halt();

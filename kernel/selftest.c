@@ -272,8 +272,11 @@ static void check_stack_and_cmdline(struct st *st, const struct boot_info *bi, u
     }
 }
 
-static void check_entry_state(struct st *st, uint64_t entry_rflags)
+static void check_entry_state(struct st *st, uint64_t entry_rflags, int bss_was_dirty)
 {
+    st->checks++;
+    if (bss_was_dirty)
+        failf(st, "kernel .bss was not zeroed by the loader");
     st->checks++;
     if (entry_rflags & (1 << 9))
         failf(st, "interrupts were enabled at kernel entry (rflags 0x%llx)", (unsigned long long)entry_rflags);
@@ -376,7 +379,8 @@ static void check_pad(struct st *st)
     }
 }
 
-void selftest_run(const struct boot_info *bi, uint64_t entry_rsp, uint64_t entry_rflags, uint64_t entry_tsc)
+void selftest_run(const struct boot_info *bi, uint64_t entry_rsp, uint64_t entry_rflags, uint64_t entry_tsc,
+                  int bss_was_dirty)
 {
     struct st st = { 0, 0, "" };
     cpu_panic_is_selftest_fail = 1;
@@ -384,7 +388,7 @@ void selftest_run(const struct boot_info *bi, uint64_t entry_rsp, uint64_t entry
 
     check_header(&st, bi);
     if (st.failures == 0) {
-        check_entry_state(&st, entry_rflags);
+        check_entry_state(&st, entry_rflags, bss_was_dirty);
         check_memmap(&st, bi);
         check_kernel_range(&st, bi);
         check_identity_map(&st, bi);

@@ -104,6 +104,8 @@ if [ "${QUICK:-0}" != 1 ]; then
   expect_match "page walk sees the mapping differs from kernel_phys_base" "$(serial)" \
     'failed: page tables map 0xffffffff8[0-9a-f]+ to 0x[0-9a-f]+, kernel_phys_base says 0x'
   expect_match "every failure is listed, not just the first" "$(serial)" 'kernel selftest: [2-9] of [0-9]+ checks failed' 
+  boot "selftest catches a .bss the loader did not zero" --exit 35 \
+    --expect '^SELFTEST FAIL: kernel .bss was not zeroed by the loader' "$K/kernel.elf" "corrupt=bss -- test"
   boot "selftest catches a damaged pad (short read)" --exit 35 --timeout 120 \
     --expect '^SELFTEST FAIL: pad content wrong at offset 0xfffff8 ' "$K/kernel-pad16.elf" "corrupt=pad -- test"
 fi

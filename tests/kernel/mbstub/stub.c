@@ -11,7 +11,7 @@
  *   fb=none | fb=vga | fb=WxHxBPP   display handed over (default vga);
  *                                   WxHxBPP programs QEMU's Bochs VBE
  *   pitchpad=N                      N extra pixels per framebuffer line
- *   corrupt=magic|map|stack|pad|kernelbase
+ *   corrupt=magic|map|stack|pad|kernelbase|bss
  *                                   break one promise on purpose, so the
  *                                   self-test's failure paths are tested
  * Never part of an image: the real loaders are bios/ and uefi/. */
@@ -314,6 +314,14 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
         bi->magic ^= 1;
     if (opt(cl, opt_end, "corrupt=map") && map.count >= 2)
         mcopy[1].base = mcopy[0].base; /* unsorted/overlapping */
+    if (opt(cl, opt_end, "corrupt=bss")) {
+        /* leave garbage where the kernel's .bss is (a loader that forgot
+         * to zero memsz beyond filesz) */
+        for (uint32_t i = 0; i < plan.nseg; i++)
+            if ((plan.seg[i].flags & ELF_PF_W) && plan.seg[i].memsz > plan.seg[i].filesz)
+                memset((void *)(uintptr_t)(kphys + plan.seg[i].vaddr - plan.vbase + plan.seg[i].filesz), 0xa5,
+                       (size_t)(plan.seg[i].memsz - plan.seg[i].filesz));
+    }
     if (opt(cl, opt_end, "corrupt=kernelbase"))
         bi->kernel_phys_base += 2 * MiB; /* reported != mapped */
     if (opt(cl, opt_end, "corrupt=stack"))
