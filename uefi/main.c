@@ -126,7 +126,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     con_printf("hyboot: uefi loader 0.1\n");
 
     uint64_t tsc_hz = tsc_calibrate_pit();
-    con_printf("hyboot: uefi tsc %llu kHz\n", (unsigned long long)(tsc_hz / 1000));
+    const char *clock = "PIT";
+    if (tsc_hz < 1000000) {
+        /* No PIT (some newer machines gate it off): the firmware's Stall
+         * is calibrated against whatever timer it does have. */
+        uint64_t t0 = rdtsc();
+        efi_bs->Stall(10000);
+        tsc_hz = (rdtsc() - t0) * 100;
+        clock = "Stall";
+    }
+    con_printf("hyboot: uefi tsc %llu kHz (%s)\n", (unsigned long long)(tsc_hz / 1000), clock);
 
     EFI_HANDLE device;
     EFI_FILE_HANDLE root = volume_open_root(image, &device);
