@@ -172,4 +172,25 @@ for type in $types; do
     check_volume "$type" 1048576
   fi
 done
+# Cluster sizes from 512 bytes to 32 KiB: runs, tails and chains at every scale.
+if [ "${QUICK:-0}" != 1 ]; then
+  for spc in 1 4 16 64; do
+    img=$T/spc$spc.img
+    rm -f "$img"
+    # Enough sectors for FAT16 (over 4084 clusters) at this cluster size.
+    if ! { mkfs.fat -C -F 16 -s "$spc" "$img" $(( (5000 * spc + 200) / 2 )) >/dev/null 2>&1 &&
+           mcopy -i "$img" "$SRC/boot/kernel.elf" ::/kernel.elf &&
+           mcopy -i "$img" "$SRC/small.txt" ::/small.txt &&
+           mcopy -i "$img" "$SRC/A long file name with spaces.txt" "::/A long file name with spaces.txt"; }; then
+      fail "FAT16 with $spc sectors per cluster: image built"
+      continue
+    fi
+    bad=0
+    for f in /boot/kernel.elf /small.txt "/A long file name with spaces.txt"; do
+      "$FATCAT" "$img" cat "/${f##*/}" | cmp -s - "$SRC$f" || bad=$((bad + 1))
+    done
+    expect_eq "FAT16 with $spc sectors per cluster: files read back" "$bad" 0
+    rm -f "$img"
+  done
+fi
 finish
