@@ -85,7 +85,7 @@ $(FBCHECK): tests/tools/fbcheck.c kernel/fbrender.c $(KB)/font.c | $(DEPS_STAMP)
 
 HOST_TESTABLE_SRCS += $(KERNEL_HOST_SRCS) $(KB)/font.c
 ALL_TARGETS += $(KERNEL_ELF)
-TEST_DEPS += $(KERNEL_ELF) $(KB)/kernel-pad16.elf $(KB)/kernel-alt.elf $(FBCHECK)
+TEST_DEPS += $(KERNEL_ELF) $(KB)/kernel-pad16.elf $(KB)/kernel-alt.elf $(FBCHECK) $(KB)/mkfont
 
 # mbstub: a test-only multiboot loader (tests/kernel/mbstub/) so the
 # kernel's own tests boot it in QEMU (-kernel mbstub.elf -initrd
