@@ -199,8 +199,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
     con_printf("hyboot: uefi exiting boot services\n");
     efi_exit_boot_services(&raw);
+    /* No firmware from here on, and no interrupts: the firmware's timer is
+     * stopped, but its IDT is still loaded until the hand-off. */
+    __asm__ volatile("cli");
 
-    /* No firmware from here on. */
     bi->mmap_count = final_memory_map(&lb, &raw, &k, &fb);
     bi->timing.tsc_kernel_jump = rdtsc();
     handoff((uint64_t)(uintptr_t)bi, k.plan.entry, stack + KERNEL_STACK_BYTES, pt.cr3, lb.gdtr);
