@@ -197,7 +197,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     bi->timing.kernel_read_ticks = k.read_ticks;
     bi->timing.disk_read_calls = k.read_calls;
 
-    con_printf("hyboot: uefi exiting boot services\n");
+    con_printf("hyboot: uefi exiting boot services (%llu ms after entry)\n",
+               (unsigned long long)(tsc_hz ? (rdtsc() - t_entry) / (tsc_hz / 1000) : 0));
     efi_exit_boot_services(&raw);
     /* No firmware from here on, and no interrupts: the firmware's timer is
      * stopped, but its IDT is still loaded until the hand-off. */
