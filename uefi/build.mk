@@ -76,17 +76,22 @@ $(EFI_BIN): $(B)/uefi/BOOTX64.so uefi/check-efi.sh | $(DEPS_STAMP)
 
 ALL_TARGETS += $(EFI_BIN)
 
-# Test build: the same loader with a forced memory-map change before its
-# first ExitBootServices, to exercise the retry (test_uefi_ebs_retry.sh).
-UEFI_MAPCHANGE_OBJS := $(filter-out $(B)/uefi/memmap_efi.o,$(UEFI_OBJS)) $(B)/uefi/test/memmap_efi_mapchange.o
-$(B)/uefi/test/memmap_efi_mapchange.o: uefi/memmap_efi.c | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(UEFI_CFLAGS) -DHYBOOT_TEST_MAP_CHANGE -MMD -MP -c $< -o $@
-$(B)/uefi/test/BOOTX64-mapchange.so: $(UEFI_MAPCHANGE_OBJS) $(GNUEFI_LDS) $(GNUEFI_CRT0) | $(DEPS_STAMP)
-	$(call EFI_LINK,$(UEFI_MAPCHANGE_OBJS),$@)
-$(B)/uefi/test/BOOTX64-mapchange.EFI: $(B)/uefi/test/BOOTX64-mapchange.so uefi/check-efi.sh | $(DEPS_STAMP)
-	$(call EFI_PE,$<,$@)
-TEST_DEPS += $(B)/uefi/test/BOOTX64-mapchange.EFI
+# Test builds: the same loader with a forced memory-map change before its
+# first ExitBootServices (mapchange: the retry must succeed) or before
+# every one (mapchurn: the loader must give up with its error line); see
+# tests/uefi/test_uefi_ebs_retry.sh.
+UEFI_TEST_VARIANTS := mapchange=1 mapchurn=2
+define UEFI_TEST_VARIANT
+$(B)/uefi/test/memmap_efi_$(1).o: uefi/memmap_efi.c | $$(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(UEFI_CFLAGS) -DHYBOOT_TEST_MAP_CHANGE=$(2) -MMD -MP -c $$< -o $$@
+$(B)/uefi/test/BOOTX64-$(1).so: $(filter-out $(B)/uefi/memmap_efi.o,$(UEFI_OBJS)) $(B)/uefi/test/memmap_efi_$(1).o $$(GNUEFI_LDS) $$(GNUEFI_CRT0) | $$(DEPS_STAMP)
+	$$(call EFI_LINK,$$(filter-out $$(GNUEFI_CRT0),$$(filter %.o,$$^)),$$@)
+$(B)/uefi/test/BOOTX64-$(1).EFI: $(B)/uefi/test/BOOTX64-$(1).so uefi/check-efi.sh | $$(DEPS_STAMP)
+	$$(call EFI_PE,$$<,$$@)
+TEST_DEPS += $(B)/uefi/test/BOOTX64-$(1).EFI
+endef
+$(foreach v,$(UEFI_TEST_VARIANTS),$(eval $(call UEFI_TEST_VARIANT,$(word 1,$(subst =, ,$(v))),$(word 2,$(subst =, ,$(v))))))
 
 # make run-uefi: boot the image with OVMF (window when DISPLAY is set).
 run-uefi: $(IMG)

@@ -37,10 +37,11 @@ void efi_exit_boot_services(struct efi_map *m)
         uefi_fatal("GetMemoryMap failed (%s)", efi_status_name(s));
     for (int i = 0; i < EXIT_ATTEMPTS; i++) {
 #ifdef HYBOOT_TEST_MAP_CHANGE
-        /* Test build (tests/uefi/test_uefi_ebs_retry.sh): change the map
-         * once between GetMemoryMap and ExitBootServices, as a firmware
-         * event may, so the retry below really runs. */
-        if (i == 0) {
+        /* Test builds (tests/uefi/test_uefi_ebs_retry.sh): change the map
+         * between GetMemoryMap and ExitBootServices, as a firmware event
+         * may: once (=1), so the retry below really runs, or every time
+         * (=2), so the give-up path does. */
+        if (i == 0 || HYBOOT_TEST_MAP_CHANGE == 2) {
             EFI_PHYSICAL_ADDRESS a = 0;
             efi_bs->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &a);
         }
