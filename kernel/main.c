@@ -2,7 +2,7 @@
  *
  *   Hello World!                        first, on serial and screen
  *   boot summary                        firmware, memory, framebuffer, cmdline, timing
- *   crash=ud|pf|gp|de                   deliberate exception (tests the panic path)
+ *   crash=ud|pf|gp|de|stack             deliberate exception (tests the panic path)
  *   test                                self-test, QEMU exit 33 (pass) / 35 (fail)
  *   bench                               exit QEMU right after the timing line
  * then halt with the screen showing what happened. */
@@ -100,6 +100,14 @@ static void crash(const char *how)
         if (!addr)
             addr = 0x00007ffffffff000ULL;
         (void)*(volatile uint64_t *)(uintptr_t)addr;
+    } else if (strcmp(how, "stack") == 0) {
+        /* a stack pointer into unmapped memory, as after a stack
+         * overflow: the #PF cannot push its frame, the CPU raises #DF,
+         * which runs on its own IST stack and panics cleanly */
+        uint64_t addr = vm_find_unmapped();
+        if (!addr)
+            addr = 0x00007ffffffff000ULL;
+        __asm__ volatile("movq %0, %%rsp\n\tpushq $0" : : "r"(addr + 4096) : "memory");
     } else if (strcmp(how, "gp") == 0) {
         (void)*(volatile uint64_t *)(uintptr_t)0x8000000000000000ULL; /* non-canonical */
     } else if (strcmp(how, "de") == 0) {
@@ -108,7 +116,7 @@ static void crash(const char *how)
         __asm__ volatile("divl %2" : "=a"(q) : "a"(1), "r"((uint32_t)zero), "d"(0));
         (void)q;
     }
-    kprintf("hyboot: kernel: crash=%s: unknown kind (ud, pf, gp, de) or no fault\n", how);
+    kprintf("hyboot: kernel: crash=%s: unknown kind (ud, pf, gp, de, stack) or no fault\n", how);
 }
 
 /* bi: the physical address the loader put in rdi (identity-mapped). */

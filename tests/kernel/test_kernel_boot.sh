@@ -86,6 +86,10 @@ if [ "${QUICK:-0}" != 1 ]; then
   check "panic visible on the framebuffer" "$FBCHECK" "$T/pf.ppm" "PANIC: #PF page fault (vector 14)"
   boot "crash=gp panics" --expect '^PANIC: #GP general protection \(vector 13\)' "$K/kernel.elf" "fb=vga -- crash=gp"
   boot "crash=de panics" --expect '^PANIC: #DE divide error \(vector 0\)' "$K/kernel.elf" "fb=vga -- crash=de"
+  # a wrecked stack: #PF cannot push its frame, #DF runs on the IST stack
+  boot "crash=stack gives a #DF panic, not a triple fault" --expect '^hyboot: kernel halted' \
+    --expect '^PANIC: #DF double fault \(vector 8\) rip=0xffffffff8[0-9a-f]+ cr2=0x[0-9a-f]+ err=0x0' \
+    "$K/kernel.elf" "fb=1024x768x32 -- crash=stack"
 
   # 9. a panic during the self-test reports SELFTEST FAIL and exits 35
   boot "exception in test mode exits 35" --exit 35 --expect '^SELFTEST FAIL: CPU exception #UD' \
