@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "bioscall.h"
+#include "console.h"
 #include "io.h"
 
 /* With A20 off, 0x100500 is 0x000500. Write two different values and
@@ -52,24 +53,67 @@ static void kbc_enable_a20(void)
     kbc_wait_input_empty();
 }
 
-const char *a20_enable(void)
+static void fast_enable_a20(void)
 {
-    if (a20_is_on())
-        return "already on";
-
-    struct bios_regs r = { .eax = 0x2401 };
-    bios_call(0x15, &r);
-    if (!(r.eflags & EFLAGS_CF) && a20_wait_on())
-        return "BIOS INT 15h AX=2401h";
-
-    kbc_enable_a20();
-    if (a20_wait_on())
-        return "keyboard controller";
-
     uint8_t v = inb(0x92);
     if (!(v & 0x02))
         outb(0x92, (uint8_t)((v | 0x02) & ~0x01));   /* bit 0 would reset the machine */
-    if (a20_wait_on())
-        return "fast A20 (port 0x92)";
+}
+
+static int bios_enable_a20(void)
+{
+    struct bios_regs r = { .eax = 0x2401 };
+    bios_call_rm(0x15, &r);           /* not bios_call: that would recheck A20 */
+    return !(r.eflags & EFLAGS_CF);
+}
+
+enum { A20_NONE, A20_ALREADY, A20_BIOS, A20_KBC, A20_FAST };
+static int a20_method;                /* what worked, for a20_recheck */
+static unsigned a20_rechecks;
+
+static int try_method(int m)
+{
+    switch (m) {
+    case A20_BIOS: if (!bios_enable_a20()) return 0; break;
+    case A20_KBC:  kbc_enable_a20(); break;
+    case A20_FAST: fast_enable_a20(); break;
+    default: return 0;
+    }
+    return a20_wait_on();
+}
+
+const char *a20_enable(void)
+{
+    static const char *const names[] = {
+        [A20_ALREADY] = "already on", [A20_BIOS] = "BIOS INT 15h AX=2401h",
+        [A20_KBC] = "keyboard controller", [A20_FAST] = "fast A20 (port 0x92)",
+    };
+    if (a20_is_on()) {
+        a20_method = A20_ALREADY;
+        return names[A20_ALREADY];
+    }
+    for (int m = A20_BIOS; m <= A20_FAST; m++) {
+        if (try_method(m)) {
+            a20_method = m;
+            return names[m];
+        }
+    }
     return 0;
+}
+
+void a20_recheck(void)
+{
+    if (a20_method == A20_NONE || a20_is_on())
+        return;
+    if (!a20_rechecks++)
+        say("A20 was switched off by a BIOS call; turning it back on after each call");
+    /* "already on" had no method: try them all, in the usual order */
+    if (a20_method == A20_ALREADY || !try_method(a20_method)) {
+        int m;
+        for (m = A20_BIOS; m <= A20_FAST && !try_method(m); m++)
+            ;
+        if (m > A20_FAST)
+            die("A20 was switched off by a BIOS call and cannot be turned back on");
+        a20_method = m;
+    }
 }

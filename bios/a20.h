@@ -8,4 +8,8 @@
  * worked, or NULL when none did. */
 const char *a20_enable(void);
 
+/* After a BIOS call (bios_call): if A20 was on and is off now, turns it
+ * back on with the method that worked (reported once); dies if it cannot. */
+void a20_recheck(void);
+
 #endif

@@ -28,7 +28,7 @@ extern __bss_end
 extern _image_size
 
 global stage2_start
-global bios_call
+global bios_call_rm
 global lm_enter
 global boot_drive
 
@@ -84,8 +84,8 @@ pm32_entry:
     hlt
     jmp .halt
 
-; void bios_call(int vector, struct bios_regs *r)   (cdecl)
-bios_call:
+; void bios_call_rm(int vector, struct bios_regs *r)   (cdecl; bios/bioscall.c wraps it)
+bios_call_rm:
     push ebp
     push ebx
     push esi
