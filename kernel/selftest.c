@@ -254,6 +254,9 @@ static void check_stack_and_cmdline(struct st *st, const struct boot_info *bi, u
         failf(st, "entry stack 0x%llx+0x%llx not inside a loader region",
               (unsigned long long)bi->stack_base, (unsigned long long)bi->stack_size);
     st->checks++;
+    if (entry_rsp % 16)
+        failf(st, "entry rsp 0x%llx not 16-byte aligned", (unsigned long long)entry_rsp);
+    st->checks++;
     if (entry_rsp <= bi->stack_base || entry_rsp - bi->stack_base > bi->stack_size)
         failf(st, "entry rsp 0x%llx outside the reported stack 0x%llx+0x%llx", (unsigned long long)entry_rsp,
               (unsigned long long)bi->stack_base, (unsigned long long)bi->stack_size);
