@@ -130,7 +130,7 @@ void die(const char *fmt, ...)
 {
     if (graphics && vga_ok) {
         struct bios_regs r = { .eax = 0x0003 };   /* back to 80x25 text */
-        bios_call(0x10, &r);
+        bios_call_rm(0x10, &r);       /* no A20 recheck: it may die() itself */
         graphics = 0;
         col = row = 0;
     }
