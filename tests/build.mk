@@ -9,6 +9,18 @@ $(B)/tests/unit/%: tests/unit/%.c $(HOST_TESTABLE_OBJS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit -Ikernel -Imkimage $^ -o $@
 
+# fatcat reads a FAT volume in an image through common/fat.c, built with
+# the sanitizers so the shell tests also exercise the driver under ASan.
+FATCAT := $(B)/tests/fatcat
+$(FATCAT): tests/tools/fatcat.c $(B)/host-san/common/fat.o | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) $^ -o $@
+TEST_DEPS += $(FATCAT)
+
+# Objects that only a pattern rule names are "intermediate" to make, which
+# would delete them after every build and rebuild them all next time.
+.SECONDARY: $(HOST_TESTABLE_OBJS)
+
 # What the test scripts need built besides the image (fragments add).
 TEST_DEPS += $(UNIT_BINS)
 
@@ -25,14 +37,3 @@ test-quick: test-build
 .PHONY: test-row
 test-row: test-build
 	$(Q)tests/boot/matrix.sh $(ROW)
-
-# ---- image checks (mkimage reader engineer) --------------------------------
-# fatcat reads a FAT volume in an image through common/fat.c, built with
-# the sanitizers so the shell tests also exercise the driver under ASan.
-FATCAT := $(B)/tests/fatcat
-$(FATCAT): tests/tools/fatcat.c $(B)/host-san/common/fat.o | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) $^ -o $@
-TEST_DEPS += $(FATCAT)
-# test-build's prerequisites were expanded above; add ours to it directly.
-test-build: $(FATCAT)
