@@ -462,7 +462,7 @@ typedef int (*scan_fn)(void *ctx, const struct fat_dirent *e, const struct lfn_a
 static int dir_scan(struct fat_vol *v, uint32_t dir_cluster, struct lfn_acc *a, scan_fn fn, void *ctx)
 {
     struct dir_iter it;
-    const struct fat_dirent *e;
+    const struct fat_dirent *e = 0;
     int rc;
     dir_start(v, &it, dir_cluster);
     a->active = 0;
