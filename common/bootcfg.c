@@ -86,6 +86,8 @@ int bootcfg_parse(struct boot_cfg *cfg, const char *text, size_t len, const char
         } else if (key_is(k, kn, "kernel_sha256")) {
             if (sha256_parse_hex(v, vn, cfg->kernel_sha256)) { *why = "kernel_sha256 must be 64 hex digits"; return line; }
             cfg->has_sha256 = 1;
+        } else if (key_is(k, kn, "bench_raw_read")) {
+            cfg->bench_raw_read = vn == 1 && v[0] == '1';
         }
         /* other keys: ignored on purpose (newer files, older loaders) */
     }

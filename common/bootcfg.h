@@ -6,6 +6,8 @@
  *   cmdline=...                  passed to the kernel verbatim
  *   resolution=1024x768          preferred framebuffer mode
  *   kernel_sha256=<64 hex>       loader refuses a kernel that does not match
+ *   bench_raw_read=1             benchmarks: stage2 first times a raw read of
+ *                                as many sectors as the kernel file has
  *
  * Unknown keys are ignored so that newer files still boot older loaders. */
 #ifndef HYBOOT_BOOTCFG_H
@@ -26,6 +28,7 @@ struct boot_cfg {
     uint32_t res_width, res_height;     /* 0 when not given */
     int      has_sha256;
     uint8_t  kernel_sha256[SHA256_LEN];
+    int      bench_raw_read;
 };
 
 void bootcfg_defaults(struct boot_cfg *cfg);
