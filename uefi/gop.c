@@ -91,7 +91,8 @@ void gop_setup(const struct boot_cfg *cfg, struct boot_framebuffer *fb)
     if (gop_fill_fb(&cur, gop->Mode->FrameBufferBase, fb) != 0 || fb->addr == 0) {
         memset(fb, 0, sizeof *fb);
         fb->kind = BOOT_FB_NONE;
-        con_printf("hyboot: error: gop: mode %ux%u has no usable linear framebuffer (%s), serial only\n",
+        /* Not a failure: some adapters (virtio-gpu) only offer Blt. */
+        con_printf("hyboot: uefi gop %ux%u %s: no linear framebuffer, booting serial only\n",
                    cur.width, cur.height, format_name(cur.format));
         return;
     }

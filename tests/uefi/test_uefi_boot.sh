@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # OVMF boots images/disk.img to "Hello World!" and SELFTEST PASS (exit 33)
 # on q35/AHCI, pc/IDE, virtio-blk and with 4 GiB of RAM (memory above
-# 4 GiB), and without any display (no GOP: serial only, and the loader
-# says so). QUICK=1: the q35 boot only.
+# 4 GiB), without any display (no GOP: serial only, and the loader says
+# so) and with a GOP that has only Blt modes (virtio-gpu-pci). QUICK=1:
+# the q35 boot only.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/uefi_lib.sh"
 cd "$TOP"
@@ -32,5 +33,13 @@ if [ "${QUICK:-0}" != 1 ]; then
   uefi_boot "uefi/boot/vga-none: boots without a GOP to SELFTEST PASS, exit 33" "$log" --image "$IMG" \
     --machine q35 --vga none "${want[@]}"
   log_has "uefi/boot/vga-none: the loader says there is no GOP" "$log" 'hyboot: uefi: no GOP, booting without a framebuffer'
+
+  # virtio-gpu-pci without VGA: OVMF's GOP offers only PixelBltOnly modes.
+  log="$T/blt-only.log"
+  uefi_boot "uefi/boot/blt-only: a Blt-only GOP boots serial only to SELFTEST PASS, exit 33" "$log" --image "$IMG" \
+    --machine q35 --vga none "${want[@]}" -- -device virtio-gpu-pci
+  log_has "uefi/boot/blt-only: the loader says it has no linear framebuffer" "$log" \
+    'hyboot: uefi gop [0-9]+x[0-9]+ BltOnly: no linear framebuffer'
+  log_has "uefi/boot/blt-only: the kernel got no framebuffer" "$log" 'hyboot: kernel framebuffer: none'
 fi
 finish
