@@ -77,10 +77,27 @@ const char *elf_plan(const void *file, uint64_t size, struct elf_plan *plan)
 
 void elf_place(const struct elf_plan *plan, const void *file, void *dest)
 {
-    uint8_t *d = dest;
-    memset(d, 0, plan->span);
+    /* Visit segments in address order so that every byte of the span is
+     * written exactly once: file bytes copied, everything else zeroed.
+     * (Zeroing the whole span first would touch a large kernel twice.) */
+    unsigned order[ELF_MAX_SEGS];
     for (unsigned i = 0; i < plan->nseg; i++) {
-        const struct elf_seg *s = &plan->seg[i];
-        memcpy(d + (s->vaddr - plan->vbase), (const uint8_t *)file + s->offset, s->filesz);
+        unsigned j = i;
+        while (j > 0 && plan->seg[order[j - 1]].vaddr > plan->seg[i].vaddr) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
     }
+    uint8_t *d = dest;
+    uint64_t at = 0;                       /* offset in the span done so far */
+    for (unsigned i = 0; i < plan->nseg; i++) {
+        const struct elf_seg *s = &plan->seg[order[i]];
+        uint64_t off = s->vaddr - plan->vbase;
+        memset(d + at, 0, off - at);
+        memcpy(d + off, (const uint8_t *)file + s->offset, s->filesz);
+        memset(d + off + s->filesz, 0, s->memsz - s->filesz);
+        at = off + s->memsz;
+    }
+    memset(d + at, 0, plan->span - at);
 }
