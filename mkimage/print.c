@@ -88,8 +88,13 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
                 p->stage2_sectors, (unsigned long long)l->bios_first);
     if (l->esp_last < l->last_usable) {
         mk_format_size((l->last_usable - l->esp_last) * SECTOR, s, sizeof s);
-        fprintf(out, "free       LBA %llu .. %llu (%s): FAT32 ends at 2^32-1 sectors, the rest is unpartitioned\n",
-                (unsigned long long)(l->esp_last + 1), (unsigned long long)l->last_usable, s);
+        /* Either a few sectors lost to the 4 KiB-aligned end, or, on a
+         * multi-TiB image, everything past FAT32's 2^32-1 sectors. */
+        fprintf(out, "free       LBA %llu .. %llu (%s): %s\n", (unsigned long long)(l->esp_last + 1),
+                (unsigned long long)l->last_usable, s,
+                l->last_usable - l->esp_last >= 8
+                    ? "FAT32 ends at 2^32-1 sectors, the rest is unpartitioned"
+                    : "left so that the ESP ends 4 KiB aligned");
     }
     const struct mk_fat_geom *fg = &p->fat.g;
     char label[12];
