@@ -22,8 +22,11 @@ done
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/hyboot-matrix.XXXXXX")
 pids=()
-killtree() { local c; for c in $(pgrep -P "$1"); do killtree "$c"; done; kill "$1" 2>/dev/null; }
+# Parent first (its own trap then stops its QEMU and removes its files),
+# then whatever it had started.
+killtree() { local c kids; kids=$(pgrep -P "$1"); kill "$1" 2>/dev/null; for c in $kids; do killtree "$c"; done; }
 cleanup() {
+  trap '' INT TERM
   local p
   for p in "${pids[@]}"; do killtree "$p"; done
   wait 2>/dev/null

@@ -57,6 +57,7 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hyboot-qemu.XXXXXX")
 qpid=
 cleanup() {
+  trap '' INT TERM      # a second signal must not cut the clean-up short
   if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
     kill "$qpid" 2>/dev/null; sleep 0.2; kill -9 "$qpid" 2>/dev/null
   fi
