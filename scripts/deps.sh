@@ -15,7 +15,6 @@ pkgs=(
   gdisk              # tests: sgdisk -v
   parted             # tests: parted print
   qemu-system-x86    # boot tests
-  qemu-utils         # qemu-img (larger-disk tests)
   ovmf               # UEFI firmware for the boot tests
   seabios            # legacy BIOS firmware (also pulled in by qemu)
   console-data       # default8x16.psf.gz: the kernel's bitmap font
