@@ -76,8 +76,8 @@ struct elf_plan {
 const char *elf_plan(const void *file, uint64_t size, struct elf_plan *plan);
 
 /* Copies every segment of a planned file into dest, which is plan->span
- * bytes that will be mapped at plan->vbase, and zeroes everything else
- * (bss and gaps). */
+ * bytes that will be mapped at plan->vbase, and zeroes bss and the gaps
+ * between segments. Bytes after the last segment are not touched. */
 void elf_place(const struct elf_plan *plan, const void *file, void *dest);
 
 #endif
