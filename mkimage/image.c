@@ -96,62 +96,63 @@ static void guard_temp(void)
 
 /* ---- checks on the output path ----------------------------------------- */
 
-/* Is `dev` (a block device) or a partition of it mounted? Compares the
- * device numbers of every mount source that is a block device: a
- * partition's parent disk is found through /sys. */
-static int device_mounted(dev_t dev)
+/* Calls match(source, mount point, ctx) for each line of the mount table
+ * until it returns non-zero; returns that result, or 0. */
+static int mounts_any(int (*match)(const char *src, const char *dir, const void *ctx), const void *ctx)
 {
     FILE *f = fopen("/proc/self/mounts", "re");
     if (!f)
         return 0;
-    char line[4096];
+    char line[4096], src[2048], dir[2048];
     int found = 0;
-    while (!found && fgets(line, sizeof line, f)) {
-        char *sp = strchr(line, ' ');
-        if (!sp || line[0] != '/')
-            continue;
-        *sp = 0;
-        struct stat st;
-        if (stat(line, &st) != 0 || !S_ISBLK(st.st_mode))
-            continue;
-        if (st.st_rdev == dev) {
-            found = 1;
-            break;
-        }
-        /* /sys/dev/block/MAJ:MIN/../dev is the whole disk of a partition. */
-        char sys[128], buf[64];
-        snprintf(sys, sizeof sys, "/sys/dev/block/%u:%u/../dev", major(st.st_rdev), minor(st.st_rdev));
-        FILE *d = fopen(sys, "re");
-        if (d) {
-            unsigned ma, mi;
-            if (fgets(buf, sizeof buf, d) && sscanf(buf, "%u:%u", &ma, &mi) == 2 &&
-                makedev(ma, mi) == dev)
-                found = 1;
-            fclose(d);
-        }
-    }
+    while (!found && fgets(line, sizeof line, f))
+        if (sscanf(line, "%2047s %2047s", src, dir) == 2)
+            found = match(src, dir, ctx);
     fclose(f);
     return found;
+}
+
+/* Is the mount source `src` the block device *dev, or a partition of it?
+ * A partition's parent disk is found through /sys. */
+static int source_is_device(const char *src, const char *dir, const void *ctx)
+{
+    (void)dir;
+    dev_t dev = *(const dev_t *)ctx;
+    struct stat st;
+    if (src[0] != '/' || stat(src, &st) != 0 || !S_ISBLK(st.st_mode))
+        return 0;
+    if (st.st_rdev == dev)
+        return 1;
+    /* /sys/dev/block/MAJ:MIN/../dev is the whole disk of a partition. */
+    char sys[128], buf[64];
+    snprintf(sys, sizeof sys, "/sys/dev/block/%u:%u/../dev", major(st.st_rdev), minor(st.st_rdev));
+    FILE *d = fopen(sys, "re");
+    int found = 0;
+    if (d) {
+        unsigned ma, mi;
+        found = fgets(buf, sizeof buf, d) && sscanf(buf, "%u:%u", &ma, &mi) == 2 && makedev(ma, mi) == dev;
+        fclose(d);
+    }
+    return found;
+}
+
+static int dir_is(const char *src, const char *dir, const void *ctx)
+{
+    (void)src;
+    return strcmp(dir, (const char *)ctx) == 0;
+}
+
+/* Is `dev` (a block device) or a partition of it mounted? */
+static int device_mounted(dev_t dev)
+{
+    return mounts_any(source_is_device, &dev);
 }
 
 /* Is `path` itself a mount point (a bind-mounted file, say)? */
 static int path_is_mountpoint(const char *path)
 {
     char real[PATH_MAX];
-    if (!realpath(path, real))
-        return 0;
-    FILE *f = fopen("/proc/self/mounts", "re");
-    if (!f)
-        return 0;
-    char line[4096];
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f)) {
-        char src[2048], dir[2048];
-        if (sscanf(line, "%2047s %2047s", src, dir) == 2 && strcmp(dir, real) == 0)
-            found = 1;
-    }
-    fclose(f);
-    return found;
+    return realpath(path, real) && mounts_any(dir_is, real);
 }
 
 int mk_output_check(const char *path, const struct mk_write_opts *o)
