@@ -63,9 +63,16 @@ static int mode_info(uint16_t mode)
     return vbe_ok(&r);
 }
 
-/* Linear, direct-colour, 24/32 bpp modes the BIOS lists. */
-static int usable_modes(void)
+/* Linear, direct-colour, 24/32 bpp modes the BIOS lists. Each AH=4F01h
+ * is a round trip through the real-mode thunk, so the walk stops at a
+ * mode vbe_pick() cannot do better than: 32 bpp at the wanted size
+ * (1024x768 when boot.cfg names none). */
+static int usable_modes(uint32_t want_w, uint32_t want_h)
 {
+    if (!want_w || !want_h) {
+        want_w = 1024;
+        want_h = 768;
+    }
     memset(&info, 0, sizeof info);
     memcpy(info.signature, "VBE2", 4);
     struct bios_regs r = { .eax = 0x4f00, .es = rm_seg(&info), .edi = rm_off(&info) };
@@ -92,6 +99,8 @@ static int usable_modes(void)
             mi.memory_model != MODEL_DIRECT || (mi.bpp != 32 && mi.bpp != 24) || !mi.phys_base)
             continue;
         modes[n++] = (struct vbe_mode){ list[i], mi.width, mi.height, mi.bpp };
+        if (mi.bpp == 32 && mi.width == want_w && mi.height == want_h)
+            break;
     }
     return n;
 }
@@ -140,7 +149,7 @@ static const char *text_fallback(struct boot_framebuffer *fb, const char *why, c
 const char *video_setup(uint32_t want_w, uint32_t want_h, struct boot_framebuffer *fb,
                         char *desc, unsigned desc_len)
 {
-    int n = usable_modes();
+    int n = usable_modes(want_w, want_h);
     if (!n)
         return text_fallback(fb, "no VBE linear 24/32 bpp mode", desc, desc_len);
     int pick = vbe_pick(modes, n, want_w, want_h);
