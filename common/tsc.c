@@ -3,14 +3,15 @@
 
 /* PIT channel 2 runs at 1193182 Hz; its gate is bit 0 of port 0x61 and
  * its output can be read back in bit 5, so no interrupt is needed. One
- * measurement counts down 2386 ticks (1.99986 ms) in mode 0 and times it
- * with the TSC; x500 converts to Hz within 0.02% and avoids a 64-bit
- * division, which 32-bit stage2 would need libgcc for.
+ * measurement counts down 1193 ticks (0.99985 ms) in mode 0 and times it
+ * with the TSC; x1000 converts to Hz within 0.02% and avoids a 64-bit
+ * division, which 32-bit stage2 would need libgcc for. Three windows cost
+ * the boot 3 ms.
  * On a loaded host (or under TCG) the CPU can be descheduled between the
  * PIT expiring and our next poll, which only ever makes a measurement
  * longer: the shortest of three is the honest one. */
-#define PIT_TICKS  2386u
-#define TICKS_TO_HZ 500u
+#define PIT_TICKS  1193u
+#define TICKS_TO_HZ 1000u
 #define ROUNDS     3
 #define GIVE_UP_TICKS (1ULL << 28)            /* 268M: 0.05 s at 5 GHz, 0.27 s at 1 GHz */
 
