@@ -20,6 +20,7 @@ pkgs=(
   console-data       # default8x16.psf.gz: the kernel's bitmap font
   python3            # tests: screendump comparison, bench statistics
   xxd                # tests: byte patching
+  procps             # tests: pgrep, to stop every QEMU of an interrupted matrix
 )
 case "$(uname -m)" in
   x86_64) ;;
