@@ -96,6 +96,53 @@ int pg_map(struct paging *pg, uint64_t virt, uint64_t phys, uint64_t len, uint64
     return 0;
 }
 
+uint64_t pg_pool_page(void *pool)
+{
+    struct pg_pool *p = pool;
+    if (p->next >= p->end)
+        return 0;
+    uint64_t a = p->next;
+    p->next += PAGE_4K;
+    memset(table(a), 0, PAGE_4K);
+    return a;
+}
+
+uint64_t pg_identity_end(uint64_t mem_top)
+{
+    uint64_t end = mem_top > 4 * PAGE_1G ? mem_top : 4 * PAGE_1G;
+    return (end + PAGE_1G - 1) & ~(PAGE_1G - 1);
+}
+
+/* Shifts, not divisions: stage2 is 32-bit code without libgcc. */
+uint64_t pg_protocol_pages(uint64_t ident_end, uint64_t kernel_span, int gb_pages)
+{
+    return 1                                             /* PML4 */
+         + ((ident_end + (1ULL << 39) - 1) >> 39)        /* a PDPT per 512 GiB */
+         + (gb_pages ? 0 : ident_end >> 30)              /* a PD per GiB of 2 MiB pages */
+         + 1 + ((kernel_span + PAGE_1G - 1) >> 30) + 1   /* kernel: PDPT, PDs, straddling */
+         + 5                                             /* framebuffer: PDPT, 2 PDs, 2 PTs */
+         + 4;                                            /* slack */
+}
+
+const char *pg_map_protocol(struct paging *pg, uint64_t ident_end, uint64_t kernel_virt,
+                            uint64_t kernel_phys, uint64_t kernel_span, uint64_t fb_addr,
+                            uint64_t fb_size)
+{
+    if (pg_map(pg, 0, 0, ident_end, PG_WRITE))
+        return "identity map";
+    if (pg_map(pg, kernel_virt, kernel_phys, kernel_span, PG_WRITE))
+        return "kernel";
+    if (fb_size) {
+        /* The framebuffer may sit above the identity map and need not be
+         * 2 MiB aligned; its own pages are mapped identity. */
+        uint64_t lo = fb_addr & ~(PAGE_4K - 1);
+        uint64_t hi = (fb_addr + fb_size + PAGE_4K - 1) & ~(PAGE_4K - 1);
+        if (pg_map(pg, lo, lo, hi - lo, PG_WRITE))
+            return "framebuffer";
+    }
+    return 0;
+}
+
 int pg_cpu_has_gb_pages(void)
 {
 #if defined(__x86_64__) || defined(__i386__)

@@ -37,4 +37,28 @@ int pg_map(struct paging *pg, uint64_t virt, uint64_t phys, uint64_t len, uint64
 /* Does the CPU support 1 GiB pages? (CPUID 0x80000001:EDX[26]) */
 int pg_cpu_has_gb_pages(void);
 
+/* A bump allocator for alloc_page over a 4 KiB-aligned range below 4 GiB
+ * that the loader obtained its own way: pg_pool_page(&pool) returns a
+ * zeroed page, or 0 when the range is used up. */
+struct pg_pool {
+    uint64_t next, end;
+};
+uint64_t pg_pool_page(void *pool);
+
+/* ---- the protocol's tables (docs/protocol.md), for both loaders ---------- */
+
+/* The identity map's end: the top of memory, at least 4 GiB, rounded up
+ * to 1 GiB. */
+uint64_t pg_identity_end(uint64_t mem_top);
+
+/* Pages a pool needs, at most, for pg_map_protocol. */
+uint64_t pg_protocol_pages(uint64_t ident_end, uint64_t kernel_span, int gb_pages);
+
+/* Maps [0, ident_end) identity, the kernel's span at kernel_virt ->
+ * kernel_phys, and the framebuffer's pages identity (fb_size 0: none).
+ * NULL, or which of the three could not be mapped. */
+const char *pg_map_protocol(struct paging *pg, uint64_t ident_end, uint64_t kernel_virt,
+                            uint64_t kernel_phys, uint64_t kernel_span, uint64_t fb_addr,
+                            uint64_t fb_size);
+
 #endif

@@ -37,20 +37,3 @@ uint64_t alloc_aligned(uint32_t type, uint64_t bytes, uint64_t align)
     free_pages(start + bytes, raw + align - start);
     return start;
 }
-
-int page_pool_init(struct page_pool *p, uint64_t pages)
-{
-    p->base = alloc_pages(MEM_OS_LOADER, pages * EFI_PAGE_BYTES, BELOW_4G);
-    p->pages = p->base ? pages : 0;
-    p->used = 0;
-    return p->base ? 0 : -1;
-}
-
-uint64_t page_pool_alloc(void *pool)
-{
-    struct page_pool *p = pool;
-    if (p->used >= p->pages) return 0;
-    uint64_t a = p->base + p->used++ * EFI_PAGE_BYTES;
-    memset((void *)(uintptr_t)a, 0, EFI_PAGE_BYTES);
-    return a;
-}

@@ -24,12 +24,4 @@ void free_pages(uint64_t addr, uint64_t bytes);
  * >= 4 KiB): allocates bytes + align and gives the slack back. */
 uint64_t alloc_aligned(uint32_t type, uint64_t bytes, uint64_t align);
 
-/* A pool of zeroed pages below 4 GiB carved up by paging.c's callback:
- * everything the page tables need is allocated before ExitBootServices. */
-struct page_pool {
-    uint64_t base, pages, used;
-};
-int page_pool_init(struct page_pool *p, uint64_t pages);
-uint64_t page_pool_alloc(void *pool);   /* 0 when empty */
-
 #endif

@@ -65,6 +65,29 @@ int main(void)
     used = cap - 1;
     struct paging g2;
     CHECK(pg_init(&g2, alloc, NULL, 0) == 0 && pg_map(&g2, 0, 0, 4096, 0) == -1, "paging: out of memory reported");
+    /* the protocol's layout through a pg_pool, with the budget it asks for */
+    CHECK(pg_identity_end(512ULL << 20) == 4ULL << 30, "paging: identity map at least 4 GiB");
+    CHECK(pg_identity_end((6ULL << 30) + 1) == 7ULL << 30, "paging: identity end rounded up to 1 GiB");
+    for (int gb = 0; gb <= 1; gb++) {
+        uint64_t end = pg_identity_end(6ULL << 30), span = 18ULL << 20;
+        uint64_t need = pg_protocol_pages(end, span, gb);
+        struct pg_pool pp = { (uint64_t)(uintptr_t)pool, (uint64_t)(uintptr_t)pool + need * 4096 };
+        memset(pool, 0xee, need * 4096);
+        struct paging gp;
+        const char *what = pg_init(&gp, pg_pool_page, &pp, gb) ? "init"
+            : pg_map_protocol(&gp, end, 0xffffffff80000000ULL, 0x1c00000, span, 0x80fd001000ULL, 3 << 20);
+        CHECK(what == NULL, gb ? "paging: protocol layout fits its budget (1 GiB pages)"
+                                : "paging: protocol layout fits its budget (2 MiB pages)");
+        CHECK(walk(gp.pml4, 0xffffffff80000000ULL + 0x123456, &sz) == 0x1c00000 + 0x123456,
+              "paging: protocol layout maps the kernel");
+        CHECK(walk(gp.pml4, (5ULL << 30) + 5, &sz) == (5ULL << 30) + 5 && walk(gp.pml4, 6ULL << 30, &sz) == ~0ULL, "paging: protocol layout maps identity up to its end");
+        CHECK(walk(gp.pml4, 0x80fd001000ULL + 0x2fffff, &sz) == 0x80fd001000ULL + 0x2fffff,
+              "paging: protocol layout maps a framebuffer above the identity map");
+        CHECK(walk(gp.pml4, 0x80fd000000ULL, &sz) == ~0ULL, "paging: only the framebuffer's own pages");
+    }
+    struct pg_pool tiny = { (uint64_t)(uintptr_t)pool, (uint64_t)(uintptr_t)pool + 4096 };
+    CHECK(pg_pool_page(&tiny) != 0 && pg_pool_page(&tiny) == 0, "paging: pool runs out");
+    CHECK(((uint8_t *)pool)[100] == 0, "paging: pool pages are zeroed");
     free(pool);
     return check_exit();
 }
