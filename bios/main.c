@@ -117,9 +117,7 @@ void stage2_main(uint32_t drive)
     char desc[128];
     say("framebuffer: %s", video_setup(cfg.res_width, cfg.res_height, &bi.fb, desc, sizeof desc));
     if (bi.fb.kind == BOOT_FB_RGB &&
-        mm_set(&mm, bi.fb.addr & ~4095ULL,
-               ((bi.fb.addr + bi.fb.size + 4095) & ~4095ULL) - (bi.fb.addr & ~4095ULL),
-               BOOT_MEM_FRAMEBUFFER))
+        mm_set_pages(&mm, bi.fb.addr, bi.fb.size, BOOT_MEM_FRAMEBUFFER))
         die("memory map full");
 
     struct pt_result pt;

@@ -245,6 +245,12 @@ int mm_set(struct mm_map *m, uint64_t base, uint64_t length, uint32_t type)
     return mm_normalize(m);
 }
 
+int mm_set_pages(struct mm_map *m, uint64_t base, uint64_t length, uint32_t type)
+{
+    uint64_t lo = base & ~4095ULL, hi = (base + length + 4095) & ~4095ULL;
+    return mm_set(m, lo, hi - lo, type);
+}
+
 uint64_t mm_find_usable(const struct mm_map *m, uint64_t size, uint64_t align,
                         uint64_t min, uint64_t max)
 {

@@ -29,6 +29,10 @@ int mm_normalize(struct mm_map *m);
  * entries as needed, and keeps the map normalized. -1 when full. */
 int mm_set(struct mm_map *m, uint64_t base, uint64_t length, uint32_t type);
 
+/* mm_set over the whole 4 KiB pages that [base, base+length) touches
+ * (a framebuffer need not start or end on a page). */
+int mm_set_pages(struct mm_map *m, uint64_t base, uint64_t length, uint32_t type);
+
 /* Lowest address a with min <= a, a + size <= max, a % align == 0 and the
  * whole range usable; 0 when there is none (so min should be > 0). */
 uint64_t mm_find_usable(const struct mm_map *m, uint64_t size, uint64_t align,

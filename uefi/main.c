@@ -106,11 +106,8 @@ static uint32_t final_memory_map(struct loader_block *lb, const struct efi_map *
      * nothing and does not depend on firmware keeping our type. */
     if (mm_set(&mm, k->phys, k->plan.span, BOOT_MEM_KERNEL))
         uefi_fatal_after_exit("memory map: no room to mark the kernel");
-    if (fb->kind == BOOT_FB_RGB) {
-        uint64_t lo = fb->addr & ~0xfffULL, hi = (fb->addr + fb->size + 0xfff) & ~0xfffULL;
-        if (mm_set(&mm, lo, hi - lo, BOOT_MEM_FRAMEBUFFER))
-            uefi_fatal_after_exit("memory map: no room to mark the framebuffer");
-    }
+    if (fb->kind == BOOT_FB_RGB && mm_set_pages(&mm, fb->addr, fb->size, BOOT_MEM_FRAMEBUFFER))
+        uefi_fatal_after_exit("memory map: no room to mark the framebuffer");
     return mm.count;
 }
 

@@ -366,5 +366,15 @@ int main(void)
     test_find();
     test_check();
     test_random();
+    {
+        struct boot_mmap_entry b[8];
+        struct mm_map pm;
+        mm_init(&pm, b, 8);
+        mm_add(&pm, 0, 1ULL << 32, BOOT_MEM_USABLE);
+        mm_normalize(&pm);
+        CHECK(mm_set_pages(&pm, 0xfd000800, 0x1000, BOOT_MEM_FRAMEBUFFER) == 0 && pm.count == 3 &&
+              pm.e[1].base == 0xfd000000 && pm.e[1].length == 0x2000 && pm.e[1].type == BOOT_MEM_FRAMEBUFFER,
+              "memmap: mm_set_pages covers every page a range touches");
+    }
     return check_exit();
 }
