@@ -12,7 +12,12 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC   0x4f464e49544f4f42ULL /* "BOOTINFO" little-endian */
-#define BOOT_INFO_VERSION 1
+/* Version 1 was the first 288 bytes; version 2 appended the fields after
+ * `timing`. Fields are only ever appended: a kernel checks
+ * version >= the version it was written for and reads only the fields
+ * that `size` covers. */
+#define BOOT_INFO_VERSION 2
+#define BOOT_INFO_SIZE_V1 288
 
 /* firmware */
 #define BOOT_FW_BIOS 1
@@ -27,7 +32,8 @@
 #define BOOT_MEM_LOADER        6 /* loader data, page tables, boot_info, stack: free once the kernel is done with them */
 #define BOOT_MEM_KERNEL        7 /* the kernel's loaded image */
 #define BOOT_MEM_FRAMEBUFFER   8
-#define BOOT_MEM_TYPE_MAX      8
+#define BOOT_MEM_MODULE        9 /* a module file (v2) */
+#define BOOT_MEM_TYPE_MAX      9
 
 struct boot_mmap_entry {
     uint64_t base;
@@ -78,12 +84,29 @@ struct boot_timing {
 
 #define BOOT_LOADER_NAME_LEN 32
 
+/* boot_info.flags */
+#define BOOT_FLAG_SECURE_BOOT 0x1 /* UEFI Secure Boot was on: boot.cfg, the kernel and every module were verified */
+#define BOOT_FLAG_HHDM_1G     0x2 /* the direct map uses 1 GiB pages */
+
+/* One module (v2): a file from boot.cfg's module= lines, loaded whole at a
+ * 4 KiB-aligned physical address in a BOOT_MEM_MODULE range. */
+struct boot_module {
+    uint64_t addr;          /* physical, 4 KiB aligned */
+    uint64_t size;          /* bytes of the file (the range is rounded up to 4 KiB) */
+    uint64_t path_addr;     /* NUL-terminated path on the ESP ("/boot/initrd.img") */
+    uint64_t string_addr;   /* NUL-terminated module_string from boot.cfg ("" when none) */
+};
+
+/* Where the higher-half direct map (v2) starts: physical address p is
+ * also mapped at BOOT_HHDM_OFFSET + p for p < hhdm_size. */
+#define BOOT_HHDM_OFFSET 0xffff800000000000ULL
+
 struct boot_info {
     uint64_t magic;                 /*   0 */
     uint32_t version;               /*   8 */
     uint32_t size;                  /*  12 sizeof(struct boot_info) */
     uint32_t firmware;              /*  16 BOOT_FW_* */
-    uint32_t flags;                 /*  20 reserved, 0 */
+    uint32_t flags;                 /*  20 BOOT_FLAG_* (v2; 0 in v1) */
     char     loader_name[BOOT_LOADER_NAME_LEN]; /* 24 NUL-terminated, e.g. "hyboot-bios 0.1" */
     uint64_t mmap_addr;             /*  56 physical address of boot_mmap_entry[] */
     uint32_t mmap_count;            /*  64 */
@@ -100,9 +123,26 @@ struct boot_info {
     uint64_t stack_size;            /* 168 */
     struct boot_device device;      /* 176 (48 bytes) */
     struct boot_timing timing;      /* 224 (64 bytes) */
-};                                  /* 288 */
+    /* ---- version 2 ---- */
+    uint64_t modules_addr;          /* 288 physical address of boot_module[module_count] */
+    uint32_t module_count;          /* 296 */
+    uint32_t module_entry_size;     /* 300 sizeof(struct boot_module) */
+    uint64_t hhdm_offset;           /* 304 BOOT_HHDM_OFFSET */
+    uint64_t hhdm_size;             /* 312 bytes of physical address space in the direct map, from 0 */
+    uint64_t efi_system_table;      /* 320 EFI_SYSTEM_TABLE (physical), 0 under BIOS */
+    uint64_t efi_mmap_addr;         /* 328 the firmware's final EFI memory map, 0 under BIOS */
+    uint64_t efi_mmap_size;         /* 336 bytes */
+    uint32_t efi_mmap_desc_size;    /* 344 stride between descriptors */
+    uint32_t efi_mmap_desc_version; /* 348 */
+    uint64_t smbios_addr;           /* 352 32-bit SMBIOS entry point ("_SM_"), 0 if none */
+    uint64_t smbios3_addr;          /* 360 64-bit SMBIOS 3 entry point ("_SM3_"), 0 if none */
+    uint64_t edid_addr;             /* 368 EDID of the active display (a copy), 0 if none */
+    uint32_t edid_size;             /* 376 bytes: 128 * (1 + extension blocks) */
+    uint32_t reserved2;             /* 380 */
+    int64_t  boot_time;             /* 384 UNIX seconds at boot from the firmware clock, 0 if unknown */
+};                                  /* 392 */
 
-#define BOOT_INFO_SIZE 288
+#define BOOT_INFO_SIZE 392
 
 #ifndef __cplusplus
 #define BI_ASSERT(e, m) _Static_assert(e, m)
@@ -115,6 +155,7 @@ BI_ASSERT(sizeof(struct boot_mmap_entry) == 24, "boot_mmap_entry size");
 BI_ASSERT(sizeof(struct boot_framebuffer) == 40, "boot_framebuffer size");
 BI_ASSERT(sizeof(struct boot_device) == 48, "boot_device size");
 BI_ASSERT(sizeof(struct boot_timing) == 64, "boot_timing size");
+BI_ASSERT(sizeof(struct boot_module) == 32, "boot_module size");
 BI_ASSERT(sizeof(struct boot_info) == BOOT_INFO_SIZE, "boot_info size");
 BI_OFF(boot_framebuffer, kind, 8);
 BI_OFF(boot_framebuffer, bpp, 24);
@@ -131,6 +172,13 @@ BI_OFF(boot_info, kernel_phys_base, 136);
 BI_OFF(boot_info, stack_base, 160);
 BI_OFF(boot_info, device, 176);
 BI_OFF(boot_info, timing, 224);
+BI_OFF(boot_info, modules_addr, 288);
+BI_OFF(boot_info, hhdm_offset, 304);
+BI_OFF(boot_info, efi_system_table, 320);
+BI_OFF(boot_info, efi_mmap_desc_size, 344);
+BI_OFF(boot_info, smbios_addr, 352);
+BI_OFF(boot_info, edid_addr, 368);
+BI_OFF(boot_info, boot_time, 384);
 #undef BI_OFF
 
 /* uint64_t is 4-byte aligned in the i386 ABI but 8 in x86-64: every

@@ -9,8 +9,7 @@ void bootcfg_defaults(struct boot_cfg *cfg)
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-/* Parses "<w>x<h>" with both in 1..65535. */
-static int parse_resolution(const char *s, size_t n, uint32_t *w, uint32_t *h)
+int bootcfg_parse_resolution(const char *s, size_t n, uint32_t *w, uint32_t *h)
 {
     uint32_t v[2] = { 0, 0 };
     int part = 0;
@@ -48,10 +47,63 @@ static int set_string(char *dst, size_t cap, const char *v, size_t vn)
     return 0;
 }
 
+/* A path the loaders can open: absolute and fitting the buffer. */
+static const char *set_path(char *dst, const char *v, size_t vn, const char *what_relative,
+                            const char *what_long)
+{
+    if (vn == 0 || v[0] != '/') return what_relative;
+    if (set_string(dst, BOOTCFG_PATH_MAX, v, vn)) return what_long;
+    return 0;
+}
+
+/* Applies one trimmed "key = value" line; NULL or the reason it is bad. */
+static const char *apply(struct boot_cfg *cfg, const char *k, size_t kn, const char *v, size_t vn)
+{
+    struct boot_cfg_module *m = cfg->module_count ? &cfg->modules[cfg->module_count - 1] : 0;
+    if (key_is(k, kn, "kernel"))
+        return set_path(cfg->kernel, v, vn, "kernel must be an absolute path", "kernel path too long");
+    if (key_is(k, kn, "cmdline"))
+        return set_string(cfg->cmdline, sizeof cfg->cmdline, v, vn) ? "cmdline too long" : 0;
+    if (key_is(k, kn, "resolution"))
+        return bootcfg_parse_resolution(v, vn, &cfg->res_width, &cfg->res_height)
+                   ? "resolution must be WIDTHxHEIGHT" : 0;
+    if (key_is(k, kn, "kernel_sha256")) {
+        if (sha256_parse_hex(v, vn, cfg->kernel_sha256)) return "kernel_sha256 must be 64 hex digits";
+        cfg->has_sha256 = 1;
+        return 0;
+    }
+    if (key_is(k, kn, "module")) {
+        if (cfg->module_count == BOOTCFG_MODULES_MAX) return "more modules than a loader takes (128)";
+        m = &cfg->modules[cfg->module_count];
+        memset(m, 0, sizeof *m);
+        const char *why = set_path(m->path, v, vn, "module must be an absolute path", "module path too long");
+        if (!why) cfg->module_count++;
+        return why;
+    }
+    if (key_is(k, kn, "module_string")) {
+        if (!m) return "module_string before any module= line";
+        return set_string(m->string, sizeof m->string, v, vn) ? "module_string too long" : 0;
+    }
+    if (key_is(k, kn, "module_sha256")) {
+        if (!m) return "module_sha256 before any module= line";
+        if (m->has_sha256) return "a second module_sha256 for one module";
+        if (sha256_parse_hex(v, vn, m->sha256)) return "module_sha256 must be 64 hex digits";
+        m->has_sha256 = 1;
+        return 0;
+    }
+    if (key_is(k, kn, "bench_raw_read"))
+        cfg->bench_raw_read = vn == 1 && v[0] == '1';
+    /* other keys: ignored on purpose (newer files, older loaders) */
+    return 0;
+}
+
 int bootcfg_parse(struct boot_cfg *cfg, const char *text, size_t len, const char **why)
 {
     size_t pos = 0;
     int line = 0;
+    /* A UTF-8 byte-order mark (Notepad writes one) is not part of a key. */
+    if (len >= 3 && (uint8_t)text[0] == 0xef && (uint8_t)text[1] == 0xbb && (uint8_t)text[2] == 0xbf)
+        pos = 3;
     while (pos < len) {
         size_t start = pos;
         while (pos < len && text[pos] != '\n') pos++;
@@ -59,6 +111,13 @@ int bootcfg_parse(struct boot_cfg *cfg, const char *text, size_t len, const char
         if (pos < len) pos++;   /* skip '\n' */
         line++;
 
+        for (size_t i = start; i < end; i++) {
+            uint8_t c = (uint8_t)text[i];
+            if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+                *why = c ? "control character" : "NUL byte";
+                return line;
+            }
+        }
         while (start < end && is_space(text[start])) start++;
         while (end > start && is_space(text[end - 1])) end--;
         if (start == end || text[start] == '#')
@@ -70,26 +129,8 @@ int bootcfg_parse(struct boot_cfg *cfg, const char *text, size_t len, const char
         size_t ke = eq, vs = eq + 1;
         while (ke > start && is_space(text[ke - 1])) ke--;
         while (vs < end && is_space(text[vs])) vs++;
-        const char *k = text + start, *v = text + vs;
-        size_t kn = ke - start, vn = end - vs;
-
-        if (key_is(k, kn, "kernel")) {
-            if (vn == 0 || v[0] != '/') { *why = "kernel must be an absolute path"; return line; }
-            if (set_string(cfg->kernel, sizeof cfg->kernel, v, vn)) { *why = "kernel path too long"; return line; }
-        } else if (key_is(k, kn, "cmdline")) {
-            if (set_string(cfg->cmdline, sizeof cfg->cmdline, v, vn)) { *why = "cmdline too long"; return line; }
-        } else if (key_is(k, kn, "resolution")) {
-            if (parse_resolution(v, vn, &cfg->res_width, &cfg->res_height)) {
-                *why = "resolution must be WIDTHxHEIGHT";
-                return line;
-            }
-        } else if (key_is(k, kn, "kernel_sha256")) {
-            if (sha256_parse_hex(v, vn, cfg->kernel_sha256)) { *why = "kernel_sha256 must be 64 hex digits"; return line; }
-            cfg->has_sha256 = 1;
-        } else if (key_is(k, kn, "bench_raw_read")) {
-            cfg->bench_raw_read = vn == 1 && v[0] == '1';
-        }
-        /* other keys: ignored on purpose (newer files, older loaders) */
+        const char *bad = apply(cfg, text + start, ke - start, text + vs, end - vs);
+        if (bad) { *why = bad; return line; }
     }
     return 0;
 }

@@ -27,7 +27,7 @@ static int known_type(uint32_t t)
 }
 
 /* Higher wins an overlap: bad > reserved/NVS > ACPI reclaim >
- * framebuffer > kernel > loader > usable. */
+ * framebuffer > kernel/module > loader > usable. */
 static int priority(uint32_t t)
 {
     switch (t) {
@@ -37,6 +37,7 @@ static int priority(uint32_t t)
     case BOOT_MEM_ACPI_RECLAIM: return 5;
     case BOOT_MEM_FRAMEBUFFER:  return 4;
     case BOOT_MEM_KERNEL:       return 3;
+    case BOOT_MEM_MODULE:       return 3;
     case BOOT_MEM_LOADER:       return 2;
     case BOOT_MEM_USABLE:       return 1;
     default:                    return 6; /* unknown: treat as reserved */
@@ -335,6 +336,7 @@ const char *mm_type_name(uint32_t type)
     case BOOT_MEM_LOADER:       return "loader";
     case BOOT_MEM_KERNEL:       return "kernel";
     case BOOT_MEM_FRAMEBUFFER:  return "framebuffer";
+    case BOOT_MEM_MODULE:       return "module";
     default:                    return "unknown";
     }
 }

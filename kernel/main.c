@@ -37,8 +37,8 @@ static const char *header_problem(const struct boot_info *bi)
         return "no boot_info (rdi = 0)";
     if (bi->magic != BOOT_INFO_MAGIC)
         return "boot_info magic mismatch (not a hyboot loader?)";
-    if (bi->version != BOOT_INFO_VERSION)
-        return "boot_info version mismatch";
+    if (bi->version < BOOT_INFO_VERSION)
+        return "boot_info version older than this kernel's";
     if (bi->size < sizeof(struct boot_info))
         return "boot_info smaller than this kernel's struct";
     return 0;

@@ -136,7 +136,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
     EFI_HANDLE device;
     EFI_FILE_HANDLE root = volume_open_root(image, &device);
-    struct boot_cfg cfg;
+    static struct boot_cfg cfg;
     read_config(root, &cfg);
 
     struct loaded_kernel k;
