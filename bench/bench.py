@@ -188,7 +188,7 @@ def parse_timing(serial):
     return {k: int(v) for k, v in (kv.split("=", 1) for kv in m.group(1).split()) if v.lstrip("-").isdigit()}
 
 
-RAW_RE = re.compile(r"hyboot: stage2 raw read (\d+) sectors in (\d+) ticks \((\d+) calls\)")
+RAW_RE = re.compile(r"hyboot: raw read (\d+) sectors in (\d+) ticks \((\d+) calls\)")
 
 
 def bench_boot():

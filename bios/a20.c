@@ -3,7 +3,6 @@
 #include <stdint.h>
 
 #include "bioscall.h"
-#include "console.h"
 #include "io.h"
 
 /* With A20 off, 0x100500 is 0x000500. Write two different values and
@@ -63,7 +62,7 @@ static void fast_enable_a20(void)
 static int bios_enable_a20(void)
 {
     struct bios_regs r = { .eax = 0x2401 };
-    bios_call_rm(0x15, &r);           /* not bios_call: that would recheck A20 */
+    bios_call(0x15, &r);
     return !(r.eflags & EFLAGS_CF);
 }
 
@@ -101,19 +100,24 @@ const char *a20_enable(void)
     return 0;
 }
 
-void a20_recheck(void)
+int a20_recheck(void)
 {
     if (a20_method == A20_NONE || a20_is_on())
-        return;
-    if (!a20_rechecks++)
-        say("A20 was switched off by a BIOS call; turning it back on after each call");
+        return 0;
+    a20_rechecks++;
     /* "already on" had no method: try them all, in the usual order */
     if (a20_method == A20_ALREADY || !try_method(a20_method)) {
         int m;
         for (m = A20_BIOS; m <= A20_FAST && !try_method(m); m++)
             ;
         if (m > A20_FAST)
-            die("A20 was switched off by a BIOS call and cannot be turned back on");
+            return -1;
         a20_method = m;
     }
+    return 0;
+}
+
+unsigned a20_restored_count(void)
+{
+    return a20_rechecks;
 }

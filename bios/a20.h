@@ -8,8 +8,12 @@
  * worked, or NULL when none did. */
 const char *a20_enable(void);
 
-/* After a BIOS call (bios_call): if A20 was on and is off now, turns it
- * back on with the method that worked (reported once); dies if it cannot. */
-void a20_recheck(void);
+/* After a BIOS call: if A20 was on and is off now, turns it back on
+ * (the method that worked first, then the others). 0 when A20 is on,
+ * -1 when it could not be turned back on. Prints nothing: the caller
+ * decides what a failure means. */
+int a20_recheck(void);
+/* How many times a BIOS call had switched A20 off (for the log). */
+unsigned a20_restored_count(void);
 
 #endif

@@ -1,24 +1,49 @@
-#include "alloc.h"
-
-#include "console.h"
+/* Memory for the boot flow, taken out of the live memory map: every block
+ * is found with mm_find_usable and marked with mm_set at once, so no two
+ * users can get the same range, and the final map already tells the
+ * kernel what each range holds. */
+#include "loader.h"
+#include "stage2.h"
 
 #define MIN_ADDR (1ULL << 20)          /* below 1 MiB is stage2's own ground */
-#define MAX_ADDR (1ULL << 32)
+#define MAX_END  (1ULL << 32)          /* stage2 runs without paging */
 
-uint64_t mem_take(struct mm_map *m, uint64_t size, uint64_t align, uint32_t type)
+uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_end)
 {
-    size = (size + 4095) & ~4095ULL;
-    uint64_t a = mm_find_usable(m, size, align, MIN_ADDR, MAX_ADDR);
+    struct mm_map *m = &s2.mm;
+    bytes = (bytes + 4095) & ~4095ULL;
+    if (!max_end || max_end > MAX_END)
+        max_end = MAX_END;
+    uint64_t a = mm_find_usable(m, bytes, align, MIN_ADDR, max_end);
     if (!a)
         return 0;
-    if (mm_set(m, a, size, type))
+    if (mm_set(m, a, bytes, type))
         die("memory map full (%u entries)", (unsigned)m->cap);
     return a;
 }
 
-void mem_give_back(struct mm_map *m, uint64_t base, uint64_t size)
+void plat_free(uint64_t addr, uint64_t bytes)
 {
-    size = (size + 4095) & ~4095ULL;
-    if (mm_set(m, base, size, BOOT_MEM_USABLE))
-        die("memory map full (%u entries)", (unsigned)m->cap);
+    bytes = (bytes + 4095) & ~4095ULL;
+    if (mm_set(&s2.mm, addr, bytes ? bytes : 4096, BOOT_MEM_USABLE))
+        die("memory map full (%u entries)", (unsigned)s2.mm.cap);
+}
+
+/* End of the highest range holding RAM (not merely reserved space). */
+uint64_t plat_mem_top(void)
+{
+    static const uint32_t ram[] = { BOOT_MEM_USABLE, BOOT_MEM_ACPI_RECLAIM, BOOT_MEM_ACPI_NVS,
+                                    BOOT_MEM_LOADER, BOOT_MEM_KERNEL, BOOT_MEM_MODULE };
+    uint64_t top = 0;
+    for (unsigned i = 0; i < sizeof ram / sizeof ram[0]; i++) {
+        uint64_t t = mm_top(s2.mm.e, s2.mm.count, ram[i]);
+        if (t > top)
+            top = t;
+    }
+    return top;
+}
+
+uint32_t plat_map_capacity(void)
+{
+    return s2.mm.cap;          /* the live map never holds more */
 }

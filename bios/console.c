@@ -1,11 +1,10 @@
 #include "console.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 
 #include "bioscall.h"
-#include "fmt.h"
 #include "io.h"
+#include "loader.h"
 #include "mem.h"
 #include "serial.h"
 
@@ -109,35 +108,27 @@ static void out(const char *s)
     }
 }
 
-static void line(const char *prefix, const char *fmt, va_list ap)
+static void line(const char *prefix, const char *text)
 {
-    char buf[256];
-    fmt_vsnprintf(buf, sizeof buf, fmt, ap);
     out(prefix);
-    out(buf);
+    out(text);
     out("\n");
 }
 
-void say(const char *fmt, ...)
+void plat_say(const char *text)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    line("hyboot: stage2 ", fmt, ap);
-    va_end(ap);
+    line("hyboot: ", text);
 }
 
-void die(const char *fmt, ...)
+void plat_fail(const char *text)
 {
     if (graphics && vga_ok) {
         struct bios_regs r = { .eax = 0x0003 };   /* back to 80x25 text */
-        bios_call_rm(0x10, &r);       /* no A20 recheck: it may die() itself */
+        bios_call(0x10, &r);
         graphics = 0;
         col = row = 0;
     }
-    va_list ap;
-    va_start(ap, fmt);
-    line("hyboot: error: ", fmt, ap);
-    va_end(ap);
+    line("hyboot: error: ", text);
     for (;;)
         __asm__ volatile("cli; hlt");
 }

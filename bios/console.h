@@ -10,10 +10,9 @@ int con_has_vga_text(void);
 /* Stop drawing on the screen (a VBE graphics mode is set). */
 void con_graphics_mode(int on);
 
-/* "hyboot: stage2 <message>" on a line of its own. */
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "hyboot: error: <message>", then halt with interrupts off, for good.
- * Switches a graphics screen back to text mode first so it is seen. */
-void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* plat_say and plat_fail (common/loader.h) are implemented here: a
+ * progress line goes to COM1 and the text screen; the error line switches
+ * a graphics screen back to text mode first so that it is seen, then
+ * halts with interrupts off, for good. */
 
 #endif

@@ -1,8 +1,8 @@
 #include "disk.h"
 
-#include "bioscall.h"
-#include "console.h"
-#include "handoff.h"
+#include "service.h"
+#include "loader.h"
+#include "bios_layout.h"
 #include "io.h"
 #include "mem.h"
 
@@ -28,7 +28,7 @@ static int read_once(struct disk *d, uint64_t lba, uint32_t count)
         .eax = 0x4200, .edx = d->drive,
         .ds = rm_seg(&packet), .esi = rm_off(&packet),
     };
-    bios_call(0x13, &r);
+    bios_service(0x13, &r);
     d->calls++;
     if (!(r.eflags & EFLAGS_CF))
         return 0;
@@ -39,7 +39,7 @@ static int read_once(struct disk *d, uint64_t lba, uint32_t count)
 static void disk_reset(struct disk *d)
 {
     struct bios_regs r = { .eax = 0x0000, .edx = d->drive };
-    bios_call(0x13, &r);
+    bios_service(0x13, &r);
 }
 
 /* The bounce buffer doubles as a read-ahead cache: it still holds the

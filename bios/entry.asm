@@ -8,8 +8,9 @@
 ; data (base 0, limit 64 KiB) for the way back to real mode, 28 64-bit
 ; code for the jump to the kernel.
 
-%define STACK_TOP 0x7000              ; bios/handoff.h STAGE2_STACK_TOP
-%define THUNK_DATA 0x0700             ; bios/handoff.h THUNK_DATA_ADDR
+%include "layout.inc"                 ; build/bios/, from common/bios_layout.h
+%define STACK_TOP STAGE2_STACK_TOP
+%define THUNK_DATA THUNK_DATA_ADDR
 
 ; The thunk's data lives in page 0 (with the IVT and BDA), never in a page
 ; holding code: QEMU's TCG retranslates a whole page of code on every
@@ -28,7 +29,7 @@ extern __bss_end
 extern _image_size
 
 global stage2_start
-global bios_call_rm
+global bios_call
 global lm_enter
 global boot_drive
 
@@ -84,8 +85,8 @@ pm32_entry:
     hlt
     jmp .halt
 
-; void bios_call_rm(int vector, struct bios_regs *r)   (cdecl; bios/bioscall.c wraps it)
-bios_call_rm:
+; void bios_call(int vector, struct bios_regs *r)   (cdecl; bios/bioscall.h)
+bios_call:
     push ebp
     push ebx
     push esi
@@ -295,18 +296,18 @@ rm_idtr:                              ; the real-mode interrupt vector table
 
 boot_drive: db 0
 
-; struct bios_regs (bios/bioscall.h)
-R_EAX    equ 0
-R_EBX    equ 4
-R_ECX    equ 8
-R_EDX    equ 12
-R_ESI    equ 16
-R_EDI    equ 20
-R_EBP    equ 24
-R_EFLAGS equ 28
-R_DS     equ 32
-R_ES     equ 34
-REGS_SIZE equ 36
+; struct bios_regs (bios/bioscall.h), offsets from common/bios_layout.h
+R_EAX    equ BIOS_REGS_EAX
+R_EBX    equ BIOS_REGS_EBX
+R_ECX    equ BIOS_REGS_ECX
+R_EDX    equ BIOS_REGS_EDX
+R_ESI    equ BIOS_REGS_ESI
+R_EDI    equ BIOS_REGS_EDI
+R_EBP    equ BIOS_REGS_EBP
+R_EFLAGS equ BIOS_REGS_EFLAGS
+R_DS     equ BIOS_REGS_DS
+R_ES     equ BIOS_REGS_ES
+REGS_SIZE equ BIOS_REGS_SIZE
 
 section .bss
 align 8

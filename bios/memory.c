@@ -2,18 +2,11 @@
 
 #include <stdint.h>
 
-#include "bioscall.h"
+#include "service.h"
 
-#define SMAP 0x534d4150u               /* "SMAP" */
-
-struct __attribute__((packed)) e820_entry {
-    uint64_t base, length;
-    uint32_t type;
-    uint32_t ext;                      /* ACPI 3.0 extended attributes */
-};
 
 /* The BIOS writes here; must be below 1 MiB (stage2's bss is). */
-static struct e820_entry e820_buf __attribute__((aligned(16)));
+struct e820_entry e820_buf __attribute__((aligned(16)));
 
 static uint32_t e820_type(uint32_t t)
 {
@@ -36,7 +29,7 @@ static int try_e820(struct mm_map *m)
             .eax = 0xe820, .ebx = cont, .ecx = sizeof e820_buf, .edx = SMAP,
             .es = rm_seg(&e820_buf), .edi = rm_off(&e820_buf),
         };
-        bios_call(0x15, &r);
+        bios_service(0x15, &r);
         /* CF set: error on the first call, "past the end" on later ones */
         if ((r.eflags & EFLAGS_CF) || r.eax != SMAP)
             break;
@@ -58,7 +51,7 @@ static int try_e820(struct mm_map *m)
 static void add_low_memory(struct mm_map *m)
 {
     struct bios_regs r = { 0 };
-    bios_call(0x12, &r);
+    bios_service(0x12, &r);
     uint32_t kib = r.eax & 0xffff;
     if (kib == 0 || kib > 640)
         kib = 639;
@@ -68,7 +61,7 @@ static void add_low_memory(struct mm_map *m)
 static int try_e801(struct mm_map *m)
 {
     struct bios_regs r = { .eax = 0xe801 };
-    bios_call(0x15, &r);
+    bios_service(0x15, &r);
     if (r.eflags & EFLAGS_CF)
         return 0;
     /* some BIOSes answer in AX/BX, others in CX/DX */
@@ -88,7 +81,7 @@ static int try_e801(struct mm_map *m)
 static int try_88h(struct mm_map *m)
 {
     struct bios_regs r = { .eax = 0x8800 };
-    bios_call(0x15, &r);
+    bios_service(0x15, &r);
     uint32_t kib = r.eax & 0xffff;
     if ((r.eflags & EFLAGS_CF) || !kib)
         return 0;

@@ -4,8 +4,9 @@
 ; in by mkimage at STAGE1_PATCH_OFFSET, see common/mbr.h) to 0000:8000,
 ; checks its "HYSTAGE2" header and jumps to it with DL = boot drive.
 ;
-; Handoff to stage2 (bios/handoff.h): the TSC read by the first
-; instructions is left at 0000:0600 (8 bytes), the boot drive at 0000:0608.
+; Handoff to stage2 (common/bios_layout.h): the TSC read by the first
+; instructions is left at HANDOFF_TSC_ADDR (8 bytes), the boot drive at
+; HANDOFF_DRIVE_ADDR.
 ;
 ; Every failure prints "hyboot: error: <reason>" on the screen (INT 10h
 ; teletype) and on COM1 (UART programmed directly), then halts for good.
@@ -13,10 +14,11 @@
 bits 16
 org 0x7c00
 
-%define HANDOFF_TSC    0x0600
-%define HANDOFF_DRIVE  0x0608
-%define STAGE2_ADDR    0x8000
-%define STAGE2_MAX_SECTORS ((0x70000 - STAGE2_ADDR) / 512)
+%include "layout.inc"                  ; build/bios/, from common/bios_layout.h
+%define HANDOFF_TSC    HANDOFF_TSC_ADDR
+%define HANDOFF_DRIVE  HANDOFF_DRIVE_ADDR
+%define STAGE2_ADDR    STAGE2_LOAD_ADDR
+%define STAGE2_MAX_SECTORS (STAGE2_MAX_SIZE / 512)
 %define COM1           0x3f8
 ; Sectors per AH=42h call: 32 KiB. stage2 starts 32 KiB-aligned, so no
 ; chunk crosses a 64 KiB boundary, and it stays under the 127-sector cap

@@ -1,9 +1,13 @@
-#include "vbe.h"
-
-#include "bioscall.h"
+/* VBE: the display modes of a legacy BIOS (plat_video) and its EDID
+ * (plat_edid, VBE/DDC 4F15h). Which mode to take is common/video.c's
+ * decision; this file only lists, filters and sets. */
 #include "console.h"
+#include "edid.h"
 #include "fmt.h"
+#include "loader.h"
 #include "mem.h"
+#include "service.h"
+#include "video.h"
 
 /* VBE 2.0+ controller and mode information blocks (only what we read). */
 struct __attribute__((packed)) vbe_info {
@@ -45,13 +49,13 @@ _Static_assert(sizeof(struct vbe_mode_info) == 256, "vbe_mode_info");
 #define ATTR_GRAPHICS  0x0010
 #define ATTR_LINEAR    0x0080
 #define MODEL_DIRECT   6
-#define MAX_MODES      128
+#define MAX_MODES      256
 #define VBE_LINEAR     0x4000     /* 4F02h: BX bit 14 asks for the linear framebuffer */
 
 /* BIOS-visible buffers: stage2's bss is below 1 MiB. */
 static struct vbe_info info __attribute__((aligned(16)));
 static struct vbe_mode_info mi __attribute__((aligned(16)));
-static struct vbe_mode modes[MAX_MODES];
+static uint8_t edid_block[EDID_BLOCK] __attribute__((aligned(16)));
 
 static int vbe_ok(const struct bios_regs *r) { return (r->eax & 0xffff) == 0x004f; }
 
@@ -59,27 +63,34 @@ static int mode_info(uint16_t mode)
 {
     memset(&mi, 0, sizeof mi);
     struct bios_regs r = { .eax = 0x4f01, .ecx = mode, .es = rm_seg(&mi), .edi = rm_off(&mi) };
-    bios_call(0x10, &r);
+    bios_service(0x10, &r);
     return vbe_ok(&r);
 }
 
-/* Linear, direct-colour, 24/32 bpp modes the BIOS lists. Each AH=4F01h
- * is a round trip through the real-mode thunk, so the walk stops at a
- * mode vbe_pick() cannot do better than: 32 bpp at the wanted size
- * (1024x768 when boot.cfg names none). */
-static int usable_modes(uint32_t want_w, uint32_t want_h)
+/* Can the kernel draw on the mode in `mi`? */
+static int drawable(void)
 {
-    if (!want_w || !want_h) {
-        want_w = 1024;
-        want_h = 768;
-    }
+    return (mi.attributes & (ATTR_SUPPORTED | ATTR_GRAPHICS | ATTR_LINEAR)) ==
+               (ATTR_SUPPORTED | ATTR_GRAPHICS | ATTR_LINEAR) &&
+           mi.memory_model == MODEL_DIRECT && (mi.bpp == 32 || mi.bpp == 24) && mi.phys_base;
+}
+
+static int controller_info(void)
+{
     memset(&info, 0, sizeof info);
     memcpy(info.signature, "VBE2", 4);
     struct bios_regs r = { .eax = 0x4f00, .es = rm_seg(&info), .edi = rm_off(&info) };
-    bios_call(0x10, &r);
-    if (!vbe_ok(&r) || memcmp(info.signature, "VESA", 4) || info.version < 0x0200)
-        return 0;
+    bios_service(0x10, &r);
+    return vbe_ok(&r) && !memcmp(info.signature, "VESA", 4) && info.version >= 0x0200;
+}
 
+/* The policy's best mode number, or -1. Each AH=4F01h is a round trip
+ * through the real-mode thunk, so the walk stops at a mode the policy
+ * calls ideal. */
+static int pick_mode(const struct video_policy *p)
+{
+    if (!controller_info())
+        return -1;
     /* Copy the list first: it may live in info.rest, and some BIOSes
      * reuse scratch space across calls. */
     static uint16_t list[MAX_MODES];
@@ -90,19 +101,20 @@ static int usable_modes(uint32_t want_w, uint32_t want_h)
     for (int i = 0; i < nlist; i++)
         list[i] = src[i];
 
-    int n = 0;
+    int best = -1;
+    struct video_mode best_m = { 0, 0, 0 };
     for (int i = 0; i < nlist; i++) {
-        if (!mode_info(list[i]))
+        if (!mode_info(list[i]) || !drawable())
             continue;
-        if ((mi.attributes & (ATTR_SUPPORTED | ATTR_GRAPHICS | ATTR_LINEAR)) !=
-                (ATTR_SUPPORTED | ATTR_GRAPHICS | ATTR_LINEAR) ||
-            mi.memory_model != MODEL_DIRECT || (mi.bpp != 32 && mi.bpp != 24) || !mi.phys_base)
-            continue;
-        modes[n++] = (struct vbe_mode){ list[i], mi.width, mi.height, mi.bpp };
-        if (mi.bpp == 32 && mi.width == want_w && mi.height == want_h)
-            break;
+        struct video_mode m = { mi.width, mi.height, mi.bpp };
+        if (video_better(p, &m, best < 0 ? 0 : &best_m)) {
+            best = list[i];
+            best_m = m;
+            if (video_ideal(p, &m))
+                break;
+        }
     }
-    return n;
+    return best;
 }
 
 static void fill_fb(struct boot_framebuffer *fb)
@@ -127,7 +139,7 @@ static void fill_fb(struct boot_framebuffer *fb)
     fb->size = (uint64_t)fb->pitch * fb->height;
 }
 
-static const char *text_fallback(struct boot_framebuffer *fb, const char *why, char *desc, unsigned len)
+static void text_fallback(struct boot_framebuffer *fb, const char *why, char *desc, size_t len)
 {
     memset(fb, 0, sizeof *fb);
     if (con_has_vga_text()) {
@@ -143,32 +155,54 @@ static const char *text_fallback(struct boot_framebuffer *fb, const char *why, c
         fb->kind = BOOT_FB_NONE;
         fmt_snprintf(desc, len, "none, serial only (%s, and no VGA)", why);
     }
-    return desc;
 }
 
-const char *video_setup(uint32_t want_w, uint32_t want_h, struct boot_framebuffer *fb,
-                        char *desc, unsigned desc_len)
+void plat_video(struct video_policy *p, struct boot_framebuffer *fb, char *desc, size_t len)
 {
-    int n = usable_modes(want_w, want_h);
-    if (!n)
-        return text_fallback(fb, "no VBE linear 24/32 bpp mode", desc, desc_len);
-    int pick = vbe_pick(modes, n, want_w, want_h);
-    if (pick < 0)
-        return text_fallback(fb, "no VBE mode up to 1024x768", desc, desc_len);
-    if (!mode_info(modes[pick].number))
-        return text_fallback(fb, "VBE mode info failed", desc, desc_len);
-
-    struct bios_regs r = { .eax = 0x4f02, .ebx = modes[pick].number | VBE_LINEAR };
-    bios_call(0x10, &r);
-    if (!vbe_ok(&r))
-        return text_fallback(fb, "VBE set mode failed", desc, desc_len);
+    int mode = pick_mode(p);
+    if (mode < 0) {
+        text_fallback(fb, "no VBE linear 24/32 bpp mode that fits", desc, len);
+        return;
+    }
+    if (!mode_info((uint16_t)mode)) {
+        text_fallback(fb, "VBE mode info failed", desc, len);
+        return;
+    }
+    struct bios_regs r = { .eax = 0x4f02, .ebx = (uint32_t)mode | VBE_LINEAR };
+    bios_service(0x10, &r);
+    if (!vbe_ok(&r)) {
+        text_fallback(fb, "VBE set mode failed", desc, len);
+        return;
+    }
     con_graphics_mode(1);
     fill_fb(fb);
-    const char *note = "";
-    if (want_w && want_h && (fb->width != want_w || fb->height != want_h))
-        note = ", resolution= from boot.cfg not offered";
-    fmt_snprintf(desc, desc_len, "VBE mode 0x%x %ux%u %u bpp, linear at 0x%llx%s",
-                 modes[pick].number, (unsigned)fb->width, (unsigned)fb->height, (unsigned)fb->bpp,
-                 (unsigned long long)fb->addr, note);
-    return desc;
+    fmt_snprintf(desc, len, "VBE mode 0x%x %ux%u %u bpp, framebuffer at 0x%llx", (unsigned)mode,
+                 (unsigned)fb->width, (unsigned)fb->height, (unsigned)fb->bpp,
+                 (unsigned long long)fb->addr);
+}
+
+/* VBE/DDC: AX=4F15h BL=00h says whether DDC works, BL=01h reads one
+ * 128-byte EDID block (DX = block number) into ES:DI. */
+static int read_edid_block(uint32_t n)
+{
+    memset(edid_block, 0, sizeof edid_block);
+    struct bios_regs r = { .eax = 0x4f15, .ebx = 0x01, .ecx = 0, .edx = n,
+                           .es = rm_seg(edid_block), .edi = rm_off(edid_block) };
+    bios_service(0x10, &r);
+    return vbe_ok(&r);
+}
+
+uint32_t plat_edid(uint8_t *buf, uint32_t cap)
+{
+    struct bios_regs r = { .eax = 0x4f15, .ebx = 0x00 };
+    bios_service(0x10, &r);
+    if (!vbe_ok(&r) || cap < EDID_BLOCK || !read_edid_block(0))
+        return 0;
+    memcpy(buf, edid_block, EDID_BLOCK);
+    uint32_t size = EDID_BLOCK, blocks = 1u + buf[126];
+    while (size / EDID_BLOCK < blocks && size + EDID_BLOCK <= cap && read_edid_block(size / EDID_BLOCK)) {
+        memcpy(buf + size, edid_block, EDID_BLOCK);
+        size += EDID_BLOCK;
+    }
+    return size;
 }

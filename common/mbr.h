@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "bios_layout.h"
+
 #define MBR_CODE_SIZE        440
 #define MBR_DISK_SIG_OFFSET  440   /* uint32_t */
 #define MBR_TABLE_OFFSET     446   /* 4 x struct mbr_part */
@@ -41,10 +43,8 @@ struct __attribute__((packed)) stage1_patch {
 _Static_assert(sizeof(struct stage1_patch) == 16, "stage1_patch");
 _Static_assert(STAGE1_PATCH_OFFSET + sizeof(struct stage1_patch) <= MBR_CODE_SIZE, "patch inside code area");
 
-/* stage2 is loaded at this address (0000:8000) and begins with a header
- * stage1 checks before jumping to its first byte. */
-#define STAGE2_LOAD_ADDR     0x8000
-#define STAGE2_MAX_SIZE      (0x70000 - STAGE2_LOAD_ADDR) /* stays below the EBDA/video area */
+/* stage2 is loaded at STAGE2_LOAD_ADDR (common/bios_layout.h) and begins
+ * with a header stage1 checks before jumping to its first byte. */
 #define STAGE2_MAGIC         "HYSTAGE2"
 struct __attribute__((packed)) stage2_header {
     uint8_t  jmp[8];           /* jmp to the real-mode entry, padded */

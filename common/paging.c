@@ -113,33 +113,49 @@ uint64_t pg_identity_end(uint64_t mem_top)
     return (end + PAGE_1G - 1) & ~(PAGE_1G - 1);
 }
 
-/* Shifts, not divisions: stage2 is 32-bit code without libgcc. */
-uint64_t pg_protocol_pages(uint64_t ident_end, uint64_t kernel_span, int gb_pages)
+/* Tables for mapping [0, end) with the largest pages: a PDPT per 512
+ * GiB and, without 1 GiB pages, a PD per GiB. Shifts, not divisions:
+ * stage2 is 32-bit code without libgcc. */
+static uint64_t linear_map_pages(uint64_t end, int gb_pages)
 {
-    return 1                                             /* PML4 */
-         + ((ident_end + (1ULL << 39) - 1) >> 39)        /* a PDPT per 512 GiB */
-         + (gb_pages ? 0 : ident_end >> 30)              /* a PD per GiB of 2 MiB pages */
-         + 1 + ((kernel_span + PAGE_1G - 1) >> 30) + 1   /* kernel: PDPT, PDs, straddling */
-         + 5                                             /* framebuffer: PDPT, 2 PDs, 2 PTs */
-         + 4;                                            /* slack */
+    return ((end + (1ULL << 39) - 1) >> 39) + (gb_pages ? 0 : (end + PAGE_1G - 1) >> 30);
 }
 
-const char *pg_map_protocol(struct paging *pg, uint64_t ident_end, uint64_t kernel_virt,
-                            uint64_t kernel_phys, uint64_t kernel_span, uint64_t fb_addr,
-                            uint64_t fb_size)
+uint64_t pg_protocol_pages(const struct pg_layout *l, int gb_pages)
 {
-    if (pg_map(pg, 0, 0, ident_end, PG_WRITE))
+    uint64_t n = 1                                              /* PML4 */
+               + linear_map_pages(l->ident_end, gb_pages)       /* identity map */
+               + 1 + ((l->kernel_span + PAGE_1G - 1) >> 30) + 1 /* kernel: PDPT, PDs, straddling */
+               + 5                                              /* framebuffer: PDPT, 2 PDs, 2 PTs */
+               + 4;                                             /* slack */
+    if (l->hhdm_offset)
+        n += linear_map_pages(l->ident_end, gb_pages) + 1       /* direct map, offset straddling */
+           + 5;                                                 /* framebuffer in it */
+    return n;
+}
+
+/* [lo, hi) of the framebuffer's pages: it need not start or end on one. */
+static void fb_pages(const struct pg_layout *l, uint64_t *lo, uint64_t *hi)
+{
+    *lo = l->fb_addr & ~(PAGE_4K - 1);
+    *hi = (l->fb_addr + l->fb_size + PAGE_4K - 1) & ~(PAGE_4K - 1);
+}
+
+const char *pg_map_protocol(struct paging *pg, const struct pg_layout *l)
+{
+    uint64_t lo = 0, hi = 0;
+    if (l->fb_size)
+        fb_pages(l, &lo, &hi);
+    if (pg_map(pg, 0, 0, l->ident_end, PG_WRITE))
         return "identity map";
-    if (pg_map(pg, kernel_virt, kernel_phys, kernel_span, PG_WRITE))
+    if (l->hhdm_offset && pg_map(pg, l->hhdm_offset, 0, l->ident_end, PG_WRITE))
+        return "direct map";
+    if (pg_map(pg, l->kernel_virt, l->kernel_phys, l->kernel_span, PG_WRITE))
         return "kernel";
-    if (fb_size) {
-        /* The framebuffer may sit above the identity map and need not be
-         * 2 MiB aligned; its own pages are mapped identity. */
-        uint64_t lo = fb_addr & ~(PAGE_4K - 1);
-        uint64_t hi = (fb_addr + fb_size + PAGE_4K - 1) & ~(PAGE_4K - 1);
-        if (pg_map(pg, lo, lo, hi - lo, PG_WRITE))
-            return "framebuffer";
-    }
+    /* The framebuffer may sit above the identity map (a 64-bit BAR). */
+    if (l->fb_size && (pg_map(pg, lo, lo, hi - lo, PG_WRITE) ||
+                       (l->hhdm_offset && pg_map(pg, l->hhdm_offset + lo, lo, hi - lo, PG_WRITE))))
+        return "framebuffer";
     return 0;
 }
 

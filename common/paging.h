@@ -51,14 +51,19 @@ uint64_t pg_pool_page(void *pool);
  * to 1 GiB. */
 uint64_t pg_identity_end(uint64_t mem_top);
 
-/* Pages a pool needs, at most, for pg_map_protocol. */
-uint64_t pg_protocol_pages(uint64_t ident_end, uint64_t kernel_span, int gb_pages);
+/* What the kernel gets mapped. */
+struct pg_layout {
+    uint64_t ident_end;      /* identity map [0, ident_end) */
+    uint64_t hhdm_offset;    /* direct map of [0, ident_end) at this offset; 0: none */
+    uint64_t kernel_virt, kernel_phys, kernel_span;
+    uint64_t fb_addr, fb_size;   /* framebuffer (fb_size 0: none): identity, and in the direct map */
+};
 
-/* Maps [0, ident_end) identity, the kernel's span at kernel_virt ->
- * kernel_phys, and the framebuffer's pages identity (fb_size 0: none).
- * NULL, or which of the three could not be mapped. */
-const char *pg_map_protocol(struct paging *pg, uint64_t ident_end, uint64_t kernel_virt,
-                            uint64_t kernel_phys, uint64_t kernel_span, uint64_t fb_addr,
-                            uint64_t fb_size);
+/* Pages a pool needs, at most, for pg_map_protocol. */
+uint64_t pg_protocol_pages(const struct pg_layout *l, int gb_pages);
+
+/* Maps everything in l. NULL, or which mapping could not be made
+ * ("identity map", "direct map", "kernel", "framebuffer"). */
+const char *pg_map_protocol(struct paging *pg, const struct pg_layout *l);
 
 #endif

@@ -41,6 +41,12 @@ int serial_init(void)
     return 0;
 }
 
+int serial_use_as_is(void)
+{
+    serial_state = inb(COM1_PORT + UART_LSR) == 0xff ? -1 : 1;
+    return serial_state < 0 ? -1 : 0;
+}
+
 static void put_raw(char c)
 {
     /* Wait for the transmit holding register to empty. Bounded, so a

@@ -11,6 +11,10 @@
 /* Returns 0, or -1 when no UART answers at COM1 (loopback test failed);
  * writes are then skipped so a machine without COM1 does not stall. */
 int serial_init(void);
+/* Uses COM1 as the firmware configured it (UEFI keeps its own serial
+ * console on it): no reprogramming, only a presence check (a missing
+ * UART reads 0xFF). 0, or -1 when absent; writes are skipped then. */
+int serial_use_as_is(void);
 void serial_putc(char c);
 void serial_write(const char *s, size_t n);
 void serial_puts(const char *s);

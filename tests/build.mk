@@ -4,10 +4,17 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 HOST_TESTABLE_OBJS = $(HOST_TESTABLE_SRCS:%.c=$(B)/host-san/%.o)
 
-# Every unit test links all host-testable code; the linker keeps what it uses.
-$(B)/tests/unit/%: tests/unit/%.c $(HOST_TESTABLE_OBJS) | $(DEPS_STAMP)
+# Every unit test links against all host-testable code through an
+# archive: the linker takes only the objects a test uses, so a test can
+# stand in for a layer (fake BIOS calls, a fake boot platform) by
+# defining its functions itself.
+UNIT_LIB := $(B)/host-san/libunit.a
+$(UNIT_LIB): $(HOST_TESTABLE_OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit -Ikernel -Imkimage $^ -o $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit -Ikernel -Imkimage -Ibios -Iuefi $^ -o $@
 
 # fatcat reads a FAT volume in an image through common/fat.c, built with
 # the sanitizers so the shell tests also exercise the driver under ASan.

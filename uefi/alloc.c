@@ -1,9 +1,22 @@
-/* Page allocations through boot services (see alloc.h). */
+/* Memory for the boot flow through boot services (plat_alloc & co.).
+ * Our long-lived allocations use OS-defined memory types, so the final
+ * memory map tells them from the firmware's without bookkeeping: they
+ * become BOOT_MEM_KERNEL / _MODULE / _LOADER (mmap_logic.c). */
 #include "uefi.h"
 #include "alloc.h"
-#include "mem.h"
+#include "loader.h"
+#include "mmap_logic.h"
 
 static uint64_t pages_for(uint64_t bytes) { return (bytes + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES; }
+
+static uint32_t efi_type_for(uint32_t boot_type)
+{
+    switch (boot_type) {
+    case BOOT_MEM_KERNEL: return EFIMT_OS_KERNEL;
+    case BOOT_MEM_MODULE: return EFIMT_OS_MODULE;
+    default:              return EFIMT_OS_LOADER;
+    }
+}
 
 uint64_t alloc_pages(uint32_t type, uint64_t bytes, uint64_t max_addr)
 {
@@ -11,8 +24,8 @@ uint64_t alloc_pages(uint32_t type, uint64_t bytes, uint64_t max_addr)
     EFI_PHYSICAL_ADDRESS addr = max_addr;
     EFI_STATUS s = efi_bs->AllocatePages(how, (EFI_MEMORY_TYPE)type, pages_for(bytes), &addr);
     /* Some older firmware rejects the OS-defined types. EfiLoaderData
-     * still ends up BOOT_MEM_LOADER, and the kernel range is marked
-     * BOOT_MEM_KERNEL explicitly, so the map stays right. */
+     * still ends up BOOT_MEM_LOADER, and the flow marks kernel and
+     * modules explicitly, so the map stays right. */
     if (s == EFI_INVALID_PARAMETER && type >= 0x80000000u) {
         addr = max_addr;
         s = efi_bs->AllocatePages(how, EfiLoaderData, pages_for(bytes), &addr);
@@ -26,14 +39,47 @@ void free_pages(uint64_t addr, uint64_t bytes)
     if (addr && bytes) efi_bs->FreePages(addr, pages_for(bytes));
 }
 
-uint64_t alloc_aligned(uint32_t type, uint64_t bytes, uint64_t align)
+uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_end)
 {
+    uint32_t t = efi_type_for(type);
+    uint64_t max = max_end ? max_end - 1 : ANY_ADDR;
     bytes = pages_for(bytes) * EFI_PAGE_BYTES;
-    uint64_t raw = alloc_pages(type, bytes + align, ANY_ADDR);
+    if (align <= EFI_PAGE_BYTES)
+        return alloc_pages(t, bytes, max);
+    /* Larger alignment: take bytes + align, give back head and tail. */
+    uint64_t raw = alloc_pages(t, bytes + align, max);
     if (!raw) return 0;
     uint64_t start = (raw + align - 1) & ~(align - 1);
-    /* Give back the head and tail slack; the firmware splits the range. */
     free_pages(raw, start - raw);
     free_pages(start + bytes, raw + align - start);
     return start;
+}
+
+void plat_free(uint64_t addr, uint64_t bytes)
+{
+    free_pages(addr, bytes ? bytes : 1);
+}
+
+/* The end of the highest range in the firmware's map, from one
+ * GetMemoryMap into pool memory (asked once: it does not move). */
+uint64_t plat_mem_top(void)
+{
+    static uint64_t top;
+    if (top) return top;
+    UINTN size = 0, key, dsize = 0;
+    UINT32 dver;
+    EFI_STATUS s = efi_bs->GetMemoryMap(&size, NULL, &key, &dsize, &dver);
+    for (int tries = 0; s == EFI_BUFFER_TOO_SMALL && tries < 4; tries++) {
+        void *buf = NULL;
+        size += 8 * dsize;
+        if (EFI_ERROR(efi_bs->AllocatePool(EfiLoaderData, size, &buf)))
+            break;
+        s = efi_bs->GetMemoryMap(&size, buf, &key, &dsize, &dver);
+        if (!EFI_ERROR(s))
+            top = efi_map_top(buf, size, dsize);
+        efi_bs->FreePool(buf);
+    }
+    if (!top)
+        die("GetMemoryMap: no memory map (%s)", efi_status_name(s));
+    return top;
 }

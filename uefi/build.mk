@@ -22,13 +22,10 @@ UEFI_CFLAGS = $(TARGET_CFLAGS) -fpic -fshort-wchar -mno-red-zone \
 
 # Loader sources; the *_logic.c files hold pure code without EFI headers,
 # unit-tested on the host (tests/unit/test_uefi_*.c).
-UEFI_SRCS := uefi/main.c uefi/console.c uefi/alloc.c uefi/volume.c \
-	uefi/kernel_load.c uefi/gop.c uefi/sysinfo.c uefi/memmap_efi.c \
-	uefi/pagetables.c uefi/mmap_logic.c uefi/gop_logic.c
+UEFI_SRCS := $(wildcard uefi/*.c)
 UEFI_ASM  := uefi/handoff.S
-UEFI_COMMON := common/bootcfg.c common/sha256.c common/elf.c common/memmap.c \
-	common/paging.c common/tsc.c common/fmt.c common/mem.c common/mem_util.c \
-	common/gpt.c common/crc32.c common/serial.c
+# Every common/*.c (all freestanding by design), as for stage2.
+UEFI_COMMON = $(COMMON_SRCS)
 
 UEFI_OBJS := $(UEFI_SRCS:%.c=$(B)/%.o) $(UEFI_ASM:%.S=$(B)/%.o) \
 	$(UEFI_COMMON:common/%.c=$(B)/uefi/common/%.o)

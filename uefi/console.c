@@ -1,11 +1,17 @@
-/* Console output for the loader: ConOut (screen, and the serial port
- * through OVMF's terminal driver) before ExitBootServices, COM1 directly
- * after it. Messages are ASCII, formatted with common/fmt.c. */
+/* Output for the UEFI loader. Progress lines go to the serial port only,
+ * written straight to the UART the firmware set up: ConOut redraws a
+ * graphical console glyph by glyph, which cost ~14 ms of a boot under
+ * OVMF (docs/performance.md). boot.cfg's verbose=1 puts them on the
+ * screen too. The error line goes to ConOut, the screen the user looks at
+ * (firmware mirrors ConOut to its serial console where it has one);
+ * after ExitBootServices everything goes to COM1. */
 #include "uefi.h"
 #include "fmt.h"
+#include "loader.h"
 #include "serial.h"
 
-#define LINE_MAX 320
+int uefi_verbose;
+int uefi_exited;
 
 static void con_write_ascii(const char *s)
 {
@@ -26,42 +32,34 @@ static void con_write_ascii(const char *s)
     if (n) efi_st->ConOut->OutputString(efi_st->ConOut, buf);
 }
 
-void con_printf(const char *fmt, ...)
+void plat_say(const char *text)
 {
-    char line[LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    fmt_vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    con_write_ascii(line);
-}
-
-static void __attribute__((noreturn)) wait_forever(void)
-{
-    for (;;) __asm__ volatile("hlt");
-}
-
-void uefi_fatal(const char *fmt, ...)
-{
-    char line[LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    fmt_vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    con_write_ascii("hyboot: error: ");
-    con_write_ascii(line);
-    con_write_ascii("\n");
-    wait_forever();
-}
-
-void uefi_fatal_after_exit(const char *msg)
-{
-    __asm__ volatile("cli");
-    serial_init();
-    serial_puts("hyboot: error: ");
-    serial_puts(msg);
+    serial_puts("hyboot: ");
+    serial_puts(text);
     serial_puts("\n");
-    for (;;) __asm__ volatile("cli; hlt");
+    if (uefi_verbose && !uefi_exited) {
+        con_write_ascii("hyboot: ");
+        con_write_ascii(text);
+        con_write_ascii("\n");
+    }
+}
+
+void plat_fail(const char *text)
+{
+    if (uefi_exited) {
+        __asm__ volatile("cli");
+        serial_puts("hyboot: error: ");
+        serial_puts(text);
+        serial_puts("\n");
+        for (;;) __asm__ volatile("cli; hlt");
+    }
+    con_write_ascii("hyboot: error: ");
+    con_write_ascii(text);
+    con_write_ascii("\n");
+    /* Interrupts stay on so the screen and serial keep working, but the
+     * loader never returns to firmware (which would try the next boot
+     * option or reboot). */
+    for (;;) __asm__ volatile("hlt");
 }
 
 const char *efi_status_name(EFI_STATUS s)

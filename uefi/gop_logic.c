@@ -1,4 +1,4 @@
-/* GOP mode choice and pixel-format translation (see gop_logic.h). */
+/* GOP pixel-format translation (see gop_logic.h). */
 #include "gop_logic.h"
 
 /* Position and width of a contiguous mask; -1 when empty or split. */
@@ -59,27 +59,6 @@ int gop_mode_usable(const struct gop_mode_desc *m)
 {
     struct boot_framebuffer fb;
     return describe(m, &fb) == 0;
-}
-
-int gop_pick_mode(const struct gop_mode_desc *modes, uint32_t n, uint32_t want_w, uint32_t want_h)
-{
-    if (want_w && want_h)
-        for (uint32_t i = 0; i < n; i++)
-            if (modes[i].width == want_w && modes[i].height == want_h && gop_mode_usable(&modes[i]))
-                return (int)i;
-    int best = -1;
-    uint64_t best_area = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const struct gop_mode_desc *m = &modes[i];
-        if (m->width > GOP_AUTO_MAX_W || m->height > GOP_AUTO_MAX_H || !gop_mode_usable(m))
-            continue;
-        uint64_t area = (uint64_t)m->width * m->height;
-        if (best < 0 || area > best_area || (area == best_area && m->width > modes[best].width)) {
-            best = (int)i;
-            best_area = area;
-        }
-    }
-    return best;
 }
 
 int gop_fill_fb(const struct gop_mode_desc *m, uint64_t base, struct boot_framebuffer *fb)

@@ -1,5 +1,6 @@
-/* GOP mode choice and pixel-format translation, kept free of EFI headers
- * so the host unit tests can check them (tests/unit/test_uefi_gop.c). */
+/* GOP pixel-format translation, kept free of EFI headers so the host
+ * unit tests can check it (tests/unit/test_uefi_gop.c). Which mode to
+ * pick is common/video.c's job. */
 #ifndef HYBOOT_UEFI_GOP_LOGIC_H
 #define HYBOOT_UEFI_GOP_LOGIC_H
 
@@ -12,10 +13,6 @@
 #define GOPF_BITMASK  2   /* PixelBitMask: masks below */
 #define GOPF_BLT_ONLY 3   /* no linear framebuffer */
 
-/* The largest mode picked without resolution= in boot.cfg. */
-#define GOP_AUTO_MAX_W 1920
-#define GOP_AUTO_MAX_H 1080
-
 struct gop_mode_desc {
     uint32_t width, height;
     uint32_t format;             /* GOPF_* */
@@ -25,12 +22,6 @@ struct gop_mode_desc {
 
 /* Can the kernel draw on this mode (linear framebuffer, 24 or 32 bpp)? */
 int gop_mode_usable(const struct gop_mode_desc *m);
-
-/* Index of the mode to switch to: the usable mode of exactly want_w x
- * want_h when asked for and offered, else the usable mode of largest
- * area within GOP_AUTO_MAX_W x GOP_AUTO_MAX_H (ties: the wider one, then
- * the lower index), else -1 (keep the current mode). */
-int gop_pick_mode(const struct gop_mode_desc *modes, uint32_t n, uint32_t want_w, uint32_t want_h);
 
 /* Fills fb (kind BOOT_FB_RGB, channel shifts and sizes, pitch, size) for
  * mode m with its framebuffer at base. -1 when m is not usable. */

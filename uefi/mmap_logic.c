@@ -16,6 +16,8 @@ uint32_t efi_mem_to_boot(uint32_t efi_type, uint64_t attr)
         t = BOOT_MEM_LOADER; break;
     case EFIMT_OS_KERNEL:
         t = BOOT_MEM_KERNEL; break;
+    case EFIMT_OS_MODULE:
+        t = BOOT_MEM_MODULE; break;
     case EFIMT_ACPI_RECLAIM:
         t = BOOT_MEM_ACPI_RECLAIM; break;
     case EFIMT_ACPI_NVS:

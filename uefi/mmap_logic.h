@@ -24,8 +24,11 @@
 #define EFIMT_PAL_CODE          13
 #define EFIMT_PERSISTENT        14
 #define EFIMT_UNACCEPTED        15
-#define EFIMT_OS_KERNEL         0x80000001u   /* = MEM_OS_KERNEL in alloc.h */
-#define EFIMT_OS_LOADER         0x80000002u   /* = MEM_OS_LOADER */
+/* Types from the OS range (0x80000000..) of the UEFI spec, for our own
+ * allocations (alloc.c). */
+#define EFIMT_OS_KERNEL         0x80000001u   /* the kernel's placed image */
+#define EFIMT_OS_LOADER         0x80000002u   /* boot_info, map, strings, stack, page tables */
+#define EFIMT_OS_MODULE         0x80000003u   /* a module */
 #define EFI_MEMORY_RUNTIME_ATTR (1ULL << 63)
 
 /* The raw EFI_MEMORY_DESCRIPTOR fields we read (spec layout; the real
@@ -38,7 +41,8 @@
 
 /* BOOT_MEM_* for one EFI descriptor. Boot-services memory is usable once
  * we exit boot services; the loader's own image and data (LoaderCode/
- * LoaderData, our MEM_OS_LOADER pages) are loader-reclaimable; runtime
+ * LoaderData, our EFIMT_OS_LOADER pages) are loader-reclaimable; our
+ * kernel and module pages are BOOT_MEM_KERNEL / _MODULE; runtime
  * services, MMIO and anything unknown are reserved; anything flagged
  * EFI_MEMORY_RUNTIME stays reserved whatever its type. */
 uint32_t efi_mem_to_boot(uint32_t efi_type, uint64_t attr);

@@ -1,21 +1,69 @@
-/* ACPI RSDP and boot-device identity (see sysinfo.h). */
-#include "sysinfo.h"
+/* Firmware tables, the clock, the boot device and the TSC fallback for
+ * the UEFI loader (plat_rsdp, plat_smbios, plat_time, plat_device,
+ * plat_tsc_fallback). */
+#include "uefi.h"
 #include "alloc.h"
+#include "clock.h"
+#include "fwtables.h"
 #include "gpt.h"
+#include "io.h"
+#include "loader.h"
 #include "mem.h"
+#include "tsc.h"
 
-uint64_t acpi_find_rsdp(void)
+/* The configuration table entry with this GUID, or NULL. */
+static void *config_table(EFI_GUID guid)
 {
-    EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
-    uint64_t v1 = 0;
     for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
         EFI_CONFIGURATION_TABLE *t = &efi_st->ConfigurationTable[i];
-        if (guid_eq(&t->VendorGuid, &acpi20))
-            return (uint64_t)(uintptr_t)t->VendorTable;
-        if (guid_eq(&t->VendorGuid, &acpi10) && !v1)
-            v1 = (uint64_t)(uintptr_t)t->VendorTable;
+        if (guid_eq(&t->VendorGuid, &guid))
+            return t->VendorTable;
     }
-    return v1;
+    return NULL;
+}
+
+uint64_t plat_rsdp(void)
+{
+    /* ACPI 2.0 first: it carries the XSDT. */
+    const uint8_t *p = config_table((EFI_GUID)ACPI_20_TABLE_GUID);
+    if (!p || !rsdp_valid(p))
+        p = config_table((EFI_GUID)ACPI_TABLE_GUID);
+    return p && rsdp_valid(p) ? (uintptr_t)p : 0;
+}
+
+void plat_smbios(uint64_t *entry32, uint64_t *entry64)
+{
+    const uint8_t *p = config_table((EFI_GUID)SMBIOS_TABLE_GUID);
+    const uint8_t *q = config_table((EFI_GUID)SMBIOS3_TABLE_GUID);
+    *entry32 = p && smbios32_valid(p) ? (uintptr_t)p : 0;
+    *entry64 = q && smbios64_valid(q) ? (uintptr_t)q : 0;
+}
+
+int64_t plat_time(void)
+{
+    EFI_TIME t;
+    if (EFI_ERROR(efi_st->RuntimeServices->GetTime(&t, NULL)))
+        return 0;
+    int64_t s = clock_unix_seconds(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
+    /* The spec: Localtime = UTC - TimeZone (minutes). An unspecified zone
+     * is taken as UTC, as the CMOS clock on the BIOS path is. */
+    if (s && t.TimeZone != EFI_UNSPECIFIED_TIMEZONE && t.TimeZone >= -1440 && t.TimeZone <= 1440)
+        s += (int64_t)t.TimeZone * 60;
+    return s;
+}
+
+uint64_t plat_tsc_hz(const char **how)
+{
+    *how = "PIT";
+    uint64_t hz = tsc_calibrate_pit();
+    if (hz >= 1000000)
+        return hz;
+    /* No PIT (some newer machines gate it off): the firmware's Stall is
+     * calibrated against whatever timer it does have. */
+    *how = "firmware Stall";
+    uint64_t t0 = rdtsc();
+    efi_bs->Stall(10000);
+    return (rdtsc() - t0) * 100;
 }
 
 /* Device path nodes are byte-packed and may be unaligned: read by offset. */
@@ -70,12 +118,12 @@ static void read_disk_ids(const EFI_DEVICE_PATH *dp, const uint8_t *hd, struct b
     free_pages(buf, 2 * bs);
 }
 
-void boot_device_info(EFI_HANDLE device, struct boot_device *dev)
+void plat_device(struct boot_device *dev)
 {
     EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
     EFI_DEVICE_PATH *dp = NULL;
     memset(dev, 0, sizeof *dev);
-    if (EFI_ERROR(efi_bs->HandleProtocol(device, &dp_guid, (void **)&dp)) || !dp)
+    if (EFI_ERROR(efi_bs->HandleProtocol(efi_boot_device, &dp_guid, (void **)&dp)) || !dp)
         return;
     const uint8_t *n = (const uint8_t *)dp;
     for (unsigned guard = 0; DP_TYPE(n) != DP_END_TYPE && guard < 64; guard++) {

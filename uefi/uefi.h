@@ -7,22 +7,17 @@
 #include <efi.h>
 #include <stdint.h>
 
-#define UEFI_LOADER_NAME "hyboot-uefi 0.1"
-
 /* Set once at efi_main entry; valid until ExitBootServices. */
 extern EFI_HANDLE efi_image;
 extern EFI_SYSTEM_TABLE *efi_st;
 extern EFI_BOOT_SERVICES *efi_bs;
+extern EFI_HANDLE efi_boot_device;      /* LoadedImage->DeviceHandle */
 
-/* console.c: ASCII text on ConOut, which OVMF mirrors to the serial port.
- * '\n' becomes "\r\n". Never after ExitBootServices. */
-void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints "hyboot: error: <msg>" and waits forever: interrupts stay on
- * so the screen and serial keep working, but the loader never returns
- * to firmware (which would try the next boot option or reboot). */
-void uefi_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* After ExitBootServices: the same line straight to COM1, then cli; hlt. */
-void uefi_fatal_after_exit(const char *msg) __attribute__((noreturn));
+/* console.c: progress lines on the screen too (boot.cfg verbose=1)? */
+extern int uefi_verbose;
+/* Set once boot services are gone: output is COM1 only from then on. */
+extern int uefi_exited;
+
 /* Short name of an EFI_STATUS for messages ("EFI_NOT_FOUND", ...). */
 const char *efi_status_name(EFI_STATUS s);
 
@@ -33,5 +28,8 @@ static inline int guid_eq(const EFI_GUID *a, const EFI_GUID *b)
         if (x[i] != y[i]) return 0;
     return 1;
 }
+
+/* volume.c: opens the root of the boot volume (fatal on failure). */
+void volume_open(void);
 
 #endif

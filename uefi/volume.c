@@ -1,28 +1,29 @@
-/* Opening our own volume and reading whole files from it. */
-#include "volume.h"
-#include "alloc.h"
-#include "io.h"
+/* Files on the volume this loader was started from (plat_file_*):
+ * LoadedImage->DeviceHandle's file system, never "the first one". */
+#include "uefi.h"
+#include "loader.h"
 #include "mem.h"
 
-EFI_FILE_HANDLE volume_open_root(EFI_HANDLE image, EFI_HANDLE *device)
+static EFI_FILE_HANDLE root;
+
+void volume_open(void)
 {
     EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
     EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
     EFI_LOADED_IMAGE *li = NULL;
     EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs = NULL;
-    EFI_FILE_HANDLE root = NULL;
 
-    EFI_STATUS s = efi_bs->HandleProtocol(image, &li_guid, (void **)&li);
+    EFI_STATUS s = efi_bs->HandleProtocol(efi_image, &li_guid, (void **)&li);
     if (EFI_ERROR(s) || !li)
-        uefi_fatal("no LoadedImage protocol on our image handle (%s)", efi_status_name(s));
+        die("no LoadedImage protocol on our image handle (%s)", efi_status_name(s));
+    say("uefi loader image at 0x%llx", (unsigned long long)(uintptr_t)li->ImageBase);
     s = efi_bs->HandleProtocol(li->DeviceHandle, &fs_guid, (void **)&fs);
     if (EFI_ERROR(s) || !fs)
-        uefi_fatal("the volume we were loaded from has no file system (%s)", efi_status_name(s));
+        die("the volume we were loaded from has no file system (%s)", efi_status_name(s));
     s = fs->OpenVolume(fs, &root);
     if (EFI_ERROR(s) || !root)
-        uefi_fatal("cannot open the volume we were loaded from (%s)", efi_status_name(s));
-    *device = li->DeviceHandle;
-    return root;
+        die("cannot open the volume we were loaded from (%s)", efi_status_name(s));
+    efi_boot_device = li->DeviceHandle;
 }
 
 /* "/boot/kernel.elf" -> L"\\boot\\kernel.elf"; -1 when it does not fit. */
@@ -37,70 +38,77 @@ static int to_efi_path(const char *path, CHAR16 *out, unsigned cap)
     return 0;
 }
 
-int file_read_all(EFI_FILE_HANDLE root, const char *path, struct file_data *out, const char **why)
+struct plat_file {
+    EFI_FILE_HANDLE h;
+};
+static struct plat_file the_file;
+static uint32_t read_calls;
+
+int plat_file_open(const char *path, struct plat_file **f, uint64_t *size, const char **why)
 {
     CHAR16 wpath[260];
-    EFI_FILE_HANDLE f = NULL;
-    memset(out, 0, sizeof *out);
-    *why = NULL;
     if (to_efi_path(path, wpath, sizeof wpath / sizeof wpath[0])) {
         *why = "path too long";
-        return FILE_ERROR;
+        return PLAT_FILE_ERROR;
     }
-    EFI_STATUS s = root->Open(root, &f, wpath, EFI_FILE_MODE_READ, 0);
-    if (s == EFI_NOT_FOUND) return FILE_NOT_FOUND;
+    EFI_FILE_HANDLE h = NULL;
+    EFI_STATUS s = root->Open(root, &h, wpath, EFI_FILE_MODE_READ, 0);
+    if (s == EFI_NOT_FOUND) return PLAT_FILE_ENOENT;
     if (EFI_ERROR(s)) {
         *why = efi_status_name(s);
-        return FILE_ERROR;
+        return PLAT_FILE_ERROR;
     }
-
     /* EFI_FILE_INFO ends in the file name: room for a long one. */
     uint64_t info_buf[(sizeof(EFI_FILE_INFO) + 512 * sizeof(CHAR16)) / 8 + 1];
     UINTN info_size = sizeof info_buf;
     EFI_GUID info_guid = EFI_FILE_INFO_ID;
-    s = f->GetInfo(f, &info_guid, &info_size, info_buf);
-    if (EFI_ERROR(s)) {
-        f->Close(f);
-        *why = "cannot get the file size";
-        return FILE_ERROR;
-    }
+    s = h->GetInfo(h, &info_guid, &info_size, info_buf);
     EFI_FILE_INFO *info = (EFI_FILE_INFO *)info_buf;
-    if (info->Attribute & EFI_FILE_DIRECTORY) {
-        f->Close(f);
-        *why = "is a directory";
-        return FILE_ERROR;
+    if (EFI_ERROR(s) || (info->Attribute & EFI_FILE_DIRECTORY)) {
+        h->Close(h);
+        *why = EFI_ERROR(s) ? "cannot get the file size" : "is a directory";
+        return PLAT_FILE_ERROR;
     }
-    out->size = info->FileSize;
-    out->addr = alloc_pages(EfiLoaderData, out->size ? out->size : 1, ANY_ADDR);
-    if (!out->addr) {
-        f->Close(f);
-        *why = "out of memory for the file";
-        return FILE_ERROR;
-    }
+    the_file.h = h;
+    *f = &the_file;
+    *size = info->FileSize;
+    return PLAT_FILE_OK;
+}
 
-    /* One Read for the whole file normally does it; loop in case the
-     * driver returns less. */
+int plat_file_read(struct plat_file *f, void *dst, uint64_t len, const char **why)
+{
+    /* One Read normally does it; loop in case the driver returns less. */
     uint64_t done = 0;
-    uint64_t t0 = rdtsc();
-    while (done < out->size) {
-        UINTN chunk = out->size - done;
-        out->read_calls++;
-        s = f->Read(f, &chunk, (uint8_t *)(uintptr_t)out->addr + done);
+    EFI_STATUS s = EFI_SUCCESS;
+    while (done < len) {
+        UINTN chunk = len - done;
+        read_calls++;
+        s = f->h->Read(f->h, &chunk, (uint8_t *)dst + done);
         if (EFI_ERROR(s) || chunk == 0) break;
         done += chunk;
     }
-    out->read_ticks = rdtsc() - t0;
-    f->Close(f);
-    if (done != out->size) {
-        file_free(out);
-        *why = EFI_ERROR(s) ? "read error" : "file shorter than its size";
-        return FILE_ERROR;
+    if (done != len) {
+        *why = EFI_ERROR(s) ? efi_status_name(s) : "file shorter than its size";
+        return -1;
     }
-    return FILE_OK;
+    return 0;
 }
 
-void file_free(struct file_data *f)
+void plat_file_close(struct plat_file *f)
 {
-    free_pages(f->addr, f->size ? f->size : 1);
-    f->addr = 0;
+    f->h->Close(f->h);
+    f->h = NULL;
+}
+
+uint32_t plat_disk_calls(void)
+{
+    return read_calls;
+}
+
+void plat_bench_raw_read(void *buf, uint64_t bytes, uint64_t *ticks, uint32_t *calls)
+{
+    (void)buf;
+    (void)bytes;
+    *ticks = 0;                /* the raw baseline is stage2's alone */
+    *calls = 0;
 }

@@ -26,7 +26,7 @@ case_a20() {
   local out
   if out=$("$QB" --fw bios --image "$T/$name.img" --log "$T/$name.log" \
              --expect '^Hello World!' --expect 'SELFTEST PASS' --exit 33 "$@" 2>&1); then
-    expect_match "bios a20: $name" "$(tr -d '\r' < "$T/$name.log")" "hyboot: stage2 A20 $want"
+    expect_match "bios a20: $name" "$(tr -d '\r' < "$T/$name.log")" "hyboot: A20 $want"
   else
     fail "bios a20: $name"; printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
   fi

@@ -24,7 +24,7 @@ boot() {
 }
 # the loader's and the kernel's timing lines, for the closing report
 timing() {
-  tr -d '\r' < "$T/$1.log" | grep -aE 'hyboot: stage2 (kernel /|jumping)|timing|tsc' | sed "s/^/    [$1] /"
+  tr -d '\r' < "$T/$1.log" | grep -aE 'hyboot: (kernel /|jumping)|timing|tsc' | sed "s/^/    [$1] /"
 }
 
 boot q35-ahci "$IMG" --machine q35 "${PASS_ARGS[@]}"
@@ -50,7 +50,7 @@ if [ -f "$PAD16" ]; then
     boot kernel-16m "$T/pad16.img" "${PASS_ARGS[@]}"
     timing kernel-16m
     # 31 MiB of RAM hold the 16 MiB file but not it and an 18 MiB image
-    boot kernel-16m-in-32m "$T/pad16.img" --mem 32M --expect 'hyboot: error: not enough memory for the kernel \([0-9]+ MiB'
+    boot kernel-16m-in-32m "$T/pad16.img" --mem 32M --expect 'hyboot: error: /boot/kernel.elf: not enough memory to (load|place) it \([0-9]+ MiB'
   else
     fail "bios boot: kernel-16m" "mkimage could not build the image: $(printf '%s' "$out" | tail -n 3)"
   fi
@@ -61,7 +61,7 @@ fi
 
 # resolution= in boot.cfg picks the VBE mode.
 if "$MKIMAGE" -c "$TOP/images/disk.conf" --resolution 800x600 -o "$T/x.img" >/dev/null 2>&1; then
-  boot resolution-800x600 "$T/x.img" --expect 'framebuffer: VBE mode 0x[0-9a-f]+ 800x600 32 bpp' "${PASS_ARGS[@]}"
+  boot resolution-800x600 "$T/x.img" --expect 'display: VBE mode 0x[0-9a-f]+ 800x600 32 bpp' "${PASS_ARGS[@]}"
 else
   fail "bios boot: resolution-800x600" "mkimage --resolution 800x600 failed"
 fi
@@ -82,7 +82,7 @@ done
 # entry (and never looks for the backup header).
 cp --sparse=always "$IMG" "$T/x.img"
 printf 'XXXX' | dd of="$T/x.img" bs=1 seek=$((512 + 16)) conv=notrunc status=none   # header CRC
-boot gpt-broken-mbr-fallback "$T/x.img" --expect 'GPT not used' --expect 'ESP found at LBA [0-9]+ .*via MBR' "${PASS_ARGS[@]}"
+boot gpt-broken-mbr-fallback "$T/x.img" --expect 'GPT not used' --expect 'ESP at LBA [0-9]+ .*via MBR' "${PASS_ARGS[@]}"
 
 # The GPT's entry array "at" LBA 10^8, past the end of the disk (header
 # CRC fixed up): stage2's read fails twice and it names the LBA and status.

@@ -21,9 +21,9 @@ for c in "${cases[@]}"; do
   read -ra opts <<<"${c#*|}"
   log="$T/$name.log"
   uefi_boot "uefi/boot/$name: Hello World! and SELFTEST PASS, exit 33" "$log" --image "$IMG" "${opts[@]}" "${want[@]}"
-  log_has "uefi/boot/$name: loader progress trail" "$log" 'hyboot: uefi loader 0\.1'
-  log_has "uefi/boot/$name: boot services exited" "$log" 'hyboot: uefi exiting boot services'
-  log_has "uefi/boot/$name: kernel sees the UEFI loader" "$log" 'firmware=UEFI loader="hyboot-uefi 0\.1"'
+  log_has "uefi/boot/$name: loader progress trail" "$log" 'hyboot: uefi loader started'
+  log_has "uefi/boot/$name: boot services exited" "$log" 'hyboot: jumping to the kernel'
+  log_has "uefi/boot/$name: kernel sees the UEFI loader" "$log" 'firmware=UEFI loader="hyboot-uefi 0\.2"'
   ms=$(loader_ms "$log")
   [ -n "$ms" ] && echo "info: $name: loader entry->jump $ms ms"
 done
@@ -32,14 +32,14 @@ if [ "${QUICK:-0}" != 1 ]; then
   log="$T/vga-none.log"
   uefi_boot "uefi/boot/vga-none: boots without a GOP to SELFTEST PASS, exit 33" "$log" --image "$IMG" \
     --machine q35 --vga none "${want[@]}"
-  log_has "uefi/boot/vga-none: the loader says there is no GOP" "$log" 'hyboot: uefi: no GOP, booting without a framebuffer'
+  log_has "uefi/boot/vga-none: the loader says there is no GOP" "$log" 'hyboot: display: none, serial only \(no GOP\)'
 
   # virtio-gpu-pci without VGA: OVMF's GOP offers only PixelBltOnly modes.
   log="$T/blt-only.log"
   uefi_boot "uefi/boot/blt-only: a Blt-only GOP boots serial only to SELFTEST PASS, exit 33" "$log" --image "$IMG" \
     --machine q35 --vga none "${want[@]}" -- -device virtio-gpu-pci
   log_has "uefi/boot/blt-only: the loader says it has no linear framebuffer" "$log" \
-    'hyboot: uefi gop [0-9]+x[0-9]+ BltOnly: no linear framebuffer'
+    'hyboot: display: none, serial only \(GOP [0-9]+x[0-9]+ BltOnly has no linear framebuffer\)'
   log_has "uefi/boot/blt-only: the kernel got no framebuffer" "$log" 'hyboot: kernel framebuffer: none'
 fi
 finish

@@ -20,7 +20,7 @@ cp --sparse=always "$IMG" "$T/res.img"
 if edit_cfg "$T/res.img" '/^resolution=/d; /^cmdline=/d; $a resolution=1024x768\ncmdline=test uefi-config-check'; then
   uefi_boot "uefi/config: resolution=1024x768 and a new cmdline boot to SELFTEST PASS" "$T/res.log" \
     --image "$T/res.img" --expect '^Hello World!' --expect 'SELFTEST PASS' --exit 33
-  log_has "uefi/config: the loader set 1024x768" "$T/res.log" 'hyboot: uefi gop 1024x768 '
+  log_has "uefi/config: the loader set 1024x768" "$T/res.log" 'hyboot: display: GOP mode [0-9]+ 1024x768 '
   log_has "uefi/config: the kernel draws at 1024x768" "$T/res.log" 'hyboot: kernel framebuffer: 1024x768'
   log_has "uefi/config: the kernel got the edited cmdline" "$T/res.log" 'hyboot: kernel cmdline: "test uefi-config-check"'
 else

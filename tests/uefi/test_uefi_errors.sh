@@ -43,7 +43,7 @@ fi
 cp --sparse=always "$IMG" "$T/nocfg.img"
 if mdel -i "$T/nocfg.img@@$off" ::/boot/boot.cfg; then
   uefi_boot "uefi/errors: without boot.cfg the loader says so and boots the default kernel" "$T/nocfg.log" \
-    --image "$T/nocfg.img" --expect 'hyboot: uefi: no /boot/boot.cfg, using defaults' --expect '^Hello World!'
+    --image "$T/nocfg.img" --expect 'hyboot: no /boot/boot.cfg: defaults' --expect '^Hello World!'
 else
   fail "uefi/errors: without boot.cfg the loader says so and boots the default kernel" "mdel failed"
 fi
@@ -63,7 +63,7 @@ replace_kernel() {
 printf 'this is not a kernel\n' > "$T/notelf"
 if replace_kernel notelf "$T/notelf"; then
   uefi_boot "uefi/errors: a file that is not an ELF is refused with elf_plan's reason" "$T/notelf.log" \
-    --image "$T/notelf.img" --expect 'hyboot: error: /boot/kernel.elf: not an ELF file'
+    --image "$T/notelf.img" --expect 'hyboot: error: /boot/kernel.elf: bad ELF: not an ELF file'
 else
   fail "uefi/errors: a file that is not an ELF is refused with elf_plan's reason" "could not edit the ESP"
 fi
@@ -81,7 +81,7 @@ open(sys.argv[1], "wb").write(eh + ph + bytes(0x1000 - 120) + code)
 PY
 if replace_kernel huge "$T/huge.elf"; then
   uefi_boot "uefi/errors: a kernel too big for RAM gives the out-of-memory line" "$T/huge.log" \
-    --image "$T/huge.img" --mem 256M --expect 'hyboot: error: /boot/kernel.elf: out of memory'
+    --image "$T/huge.img" --mem 256M --expect 'hyboot: error: /boot/kernel.elf: not enough memory to place it'
 else
   fail "uefi/errors: a kernel too big for RAM gives the out-of-memory line" "could not edit the ESP"
 fi

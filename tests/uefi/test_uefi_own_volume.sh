@@ -45,6 +45,6 @@ for i in range(n):
               str(uuid.UUID(bytes_le=e[16:32])).upper(), struct.unpack_from("<Q", e, 32)[0]))
 PY
 )
-got=$(clean_log "$T/own.log" | sed -n 's/^hyboot: uefi boot device: //p' | head -n 1)
+got=$(clean_log "$T/own.log" | sed -n 's/^hyboot: boot device: //p' | head -n 1)
 expect_eq "uefi/own-volume: boot device (disk GUID, ESP GUID, LBA) is the image's" "$got" "$want"
 finish

@@ -49,5 +49,5 @@ PY
 else
   fail "uefi/screen: \"Hello World!\" is on the screen" "no screendump was written"
 fi
-log_has "uefi/screen: the loader reported its GOP mode" "$T/screen.log" 'hyboot: uefi gop [0-9]+x[0-9]+'
+log_has "uefi/screen: the loader reported its GOP mode" "$T/screen.log" 'hyboot: display: GOP mode [0-9]+ [0-9]+x[0-9]+'
 finish

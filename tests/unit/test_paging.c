@@ -70,12 +70,15 @@ int main(void)
     CHECK(pg_identity_end((6ULL << 30) + 1) == 7ULL << 30, "paging: identity end rounded up to 1 GiB");
     for (int gb = 0; gb <= 1; gb++) {
         uint64_t end = pg_identity_end(6ULL << 30), span = 18ULL << 20;
-        uint64_t need = pg_protocol_pages(end, span, gb);
+        struct pg_layout l = { .ident_end = end, .hhdm_offset = 0xffff800000000000ULL,
+                               .kernel_virt = 0xffffffff80000000ULL, .kernel_phys = 0x1c00000,
+                               .kernel_span = span, .fb_addr = 0x80fd001000ULL, .fb_size = 3 << 20 };
+        uint64_t need = pg_protocol_pages(&l, gb);
         struct pg_pool pp = { (uint64_t)(uintptr_t)pool, (uint64_t)(uintptr_t)pool + need * 4096 };
         memset(pool, 0xee, need * 4096);
         struct paging gp;
         const char *what = pg_init(&gp, pg_pool_page, &pp, gb) ? "init"
-            : pg_map_protocol(&gp, end, 0xffffffff80000000ULL, 0x1c00000, span, 0x80fd001000ULL, 3 << 20);
+            : pg_map_protocol(&gp, &l);
         CHECK(what == NULL, gb ? "paging: protocol layout fits its budget (1 GiB pages)"
                                 : "paging: protocol layout fits its budget (2 MiB pages)");
         CHECK(walk(gp.pml4, 0xffffffff80000000ULL + 0x123456, &sz) == 0x1c00000 + 0x123456,
@@ -84,6 +87,14 @@ int main(void)
         CHECK(walk(gp.pml4, 0x80fd001000ULL + 0x2fffff, &sz) == 0x80fd001000ULL + 0x2fffff,
               "paging: protocol layout maps a framebuffer above the identity map");
         CHECK(walk(gp.pml4, 0x80fd000000ULL, &sz) == ~0ULL, "paging: only the framebuffer's own pages");
+        CHECK(walk(gp.pml4, 0xffff800000000000ULL + (5ULL << 30) + 77, &sz) == (5ULL << 30) + 77 &&
+                  walk(gp.pml4, 0xffff800000000000ULL + 0x1000, &sz) == 0x1000 &&
+                  walk(gp.pml4, 0xffff800000000000ULL + (6ULL << 30), &sz) == ~0ULL,
+              "paging: direct map of all memory at the HHDM offset, and no further");
+        CHECK(walk(gp.pml4, 0xffff800000000000ULL + 0x80fd001000ULL + 5, &sz) == 0x80fd001000ULL + 5,
+              "paging: framebuffer in the direct map");
+        l.hhdm_offset = 0;
+        CHECK(pg_protocol_pages(&l, gb) < need, "paging: no direct map, smaller budget");
     }
     struct pg_pool tiny = { (uint64_t)(uintptr_t)pool, (uint64_t)(uintptr_t)pool + 4096 };
     CHECK(pg_pool_page(&tiny) != 0 && pg_pool_page(&tiny) == 0, "paging: pool runs out");

@@ -1,55 +1,11 @@
-/* GOP mode choice and pixel formats (uefi/gop_logic.c). */
+/* GOP pixel formats (uefi/gop_logic.c); the mode choice is
+ * tests/unit/test_video.c's. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
-#include "../../uefi/gop_logic.h"
-
-#define M(w, h, f) { (w), (h), (f), (w), 0, 0, 0, 0 }
-
-/* Roughly what OVMF's QemuVideoDxe offers, in its order. */
-static const struct gop_mode_desc ovmf[] = {
-    M(640, 480, GOPF_BGR), M(800, 480, GOPF_BGR), M(800, 600, GOPF_BGR),
-    M(832, 624, GOPF_BGR), M(960, 640, GOPF_BGR), M(1024, 600, GOPF_BGR),
-    M(1024, 768, GOPF_BGR), M(1152, 864, GOPF_BGR), M(1152, 870, GOPF_BGR),
-    M(1280, 720, GOPF_BGR), M(1280, 760, GOPF_BGR), M(1280, 768, GOPF_BGR),
-    M(1280, 800, GOPF_BGR), M(1280, 960, GOPF_BGR), M(1280, 1024, GOPF_BGR),
-    M(1360, 768, GOPF_BGR), M(1366, 768, GOPF_BGR), M(1400, 1050, GOPF_BGR),
-    M(1440, 900, GOPF_BGR), M(1600, 900, GOPF_BGR), M(1600, 1200, GOPF_BGR),
-    M(1680, 1050, GOPF_BGR), M(1920, 1080, GOPF_BGR), M(1920, 1200, GOPF_BGR),
-    M(1920, 1440, GOPF_BGR), M(2000, 2000, GOPF_BGR), M(2048, 1536, GOPF_BGR),
-    M(2048, 2048, GOPF_BGR), M(2560, 1440, GOPF_BGR), M(2560, 1600, GOPF_BGR),
-};
-#define NOVMF (sizeof ovmf / sizeof ovmf[0])
-
-static void test_pick(void)
-{
-    CHECK(gop_pick_mode(ovmf, NOVMF, 1024, 768) == 6, "resolution= picks the exact mode");
-    CHECK(gop_pick_mode(ovmf, NOVMF, 1280, 1024) == 14, "resolution= picks 1280x1024");
-    CHECK(gop_pick_mode(ovmf, NOVMF, 2560, 1600) == 29, "resolution= may exceed the automatic limit");
-    CHECK(gop_pick_mode(ovmf, NOVMF, 1000, 700) == 22, "unknown resolution falls back to the automatic pick");
-    CHECK(gop_pick_mode(ovmf, NOVMF, 0, 0) == 22, "automatic: largest area within 1920x1080");
-
-    /* 1600x1200 (1.92 Mpx) is taller than 1080: not chosen; 1680x1050 wins. */
-    static const struct gop_mode_desc tall[] = {
-        M(800, 600, GOPF_RGB), M(1600, 1200, GOPF_RGB), M(1680, 1050, GOPF_RGB), M(1400, 1050, GOPF_RGB),
-    };
-    CHECK(gop_pick_mode(tall, 4, 0, 0) == 2, "automatic: no side above the limit");
-
-    static const struct gop_mode_desc tie[] = { M(1200, 800, GOPF_RGB), M(1600, 600, GOPF_RGB) };
-    CHECK(gop_pick_mode(tie, 2, 0, 0) == 1, "equal areas: the wider mode");
-
-    static const struct gop_mode_desc blt[] = {
-        M(1024, 768, GOPF_BLT_ONLY), M(800, 600, GOPF_BGR), M(1920, 1080, GOPF_BLT_ONLY),
-    };
-    CHECK(gop_pick_mode(blt, 3, 0, 0) == 1, "BltOnly modes are never picked");
-    CHECK(gop_pick_mode(blt, 3, 1024, 768) == 1, "a requested BltOnly mode is not used");
-
-    static const struct gop_mode_desc big[] = { M(2560, 1440, GOPF_BGR), M(3840, 2160, GOPF_BGR) };
-    CHECK(gop_pick_mode(big, 2, 0, 0) == -1, "nothing within the limit: keep the current mode");
-    CHECK(gop_pick_mode(big, 0, 0, 0) == -1, "no modes: keep the current mode");
-}
+#include "gop_logic.h"
 
 static void test_formats(void)
 {
@@ -95,7 +51,6 @@ static void test_formats(void)
 
 int main(void)
 {
-    test_pick();
     test_formats();
     return check_exit();
 }

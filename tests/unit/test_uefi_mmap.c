@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "../../uefi/mmap_logic.h"
+#include "mmap_logic.h"
 
 /* Firmware descriptors are usually 48 bytes (40 defined + padding). */
 #define DESC 48

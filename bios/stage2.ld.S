@@ -1,14 +1,17 @@
-/* stage2 is a flat binary loaded by stage1 at 0x8000. The entry code
- * (header, real-mode parts, BIOS thunk, GDT) comes first so that it lies
- * below 64 KiB; bss follows the file image and must end below the disk
- * bounce buffer at 0x70000 (bios/handoff.h). */
+/* stage2 is a flat binary loaded by stage1 at STAGE2_LOAD_ADDR. The entry
+ * code (header, real-mode parts, BIOS thunk, GDT) comes first so that it
+ * lies below 64 KiB; bss follows the file image and must end below the
+ * disk bounce buffer (common/bios_layout.h). Run through the C
+ * preprocessor for those constants. */
+#include "bios_layout.h"
+
 OUTPUT_FORMAT("elf32-i386")
 OUTPUT_ARCH(i386)
 ENTRY(stage2_start)
 
 SECTIONS
 {
-    . = 0x8000;
+    . = STAGE2_LOAD_ADDR;
     .entry : { KEEP(*(.entry)) }
     _entry_end = .;
     .text : { *(.text .text.*) }
@@ -30,7 +33,7 @@ SECTIONS
     /DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
 }
 
-_image_size = _image_end - 0x8000;
+_image_size = _image_end - STAGE2_LOAD_ADDR;
 
 ASSERT(_entry_end <= 0x10000, "stage2: real-mode code must stay below 64 KiB")
-ASSERT(_stage2_end <= 0x70000, "stage2: image + bss runs into the bounce buffer at 0x70000")
+ASSERT(_stage2_end <= BOUNCE_ADDR, "stage2: image + bss runs into the disk bounce buffer")

@@ -1,0 +1,70 @@
+/* The rest of the platform interface for the legacy BIOS: firmware
+ * tables, the clock, the boot device, the final map and the jump. */
+#include "a20.h"
+#include "clock.h"
+#include "loader.h"
+#include "mem.h"
+#include "stage2.h"
+#include "tables.h"
+#include "tsc.h"
+
+uint64_t plat_rsdp(void)
+{
+    return bios_find_rsdp();
+}
+
+void plat_smbios(uint64_t *entry32, uint64_t *entry64)
+{
+    uint32_t a, b;
+    bios_find_smbios(&a, &b);
+    *entry32 = a;
+    *entry64 = b;
+}
+
+int64_t plat_time(void)
+{
+    return clock_read_cmos();
+}
+
+uint64_t plat_tsc_hz(const char **how)
+{
+    *how = "PIT";              /* every PC with a legacy BIOS has one */
+    return tsc_calibrate_pit();
+}
+
+void plat_device(struct boot_device *d)
+{
+    memset(d, 0, sizeof *d);
+    d->bios_drive = s2.disk.drive;
+    d->mbr_signature = s2.esp.mbr_signature;
+    memcpy(d->disk_guid, s2.esp.disk_guid, 16);
+    memcpy(d->esp_guid, s2.esp.esp_guid, 16);
+    d->esp_lba = s2.esp.lba;
+}
+
+/* Nothing of the BIOS is called after this: the live map is final. */
+void plat_exit_firmware(struct mm_map *m, struct boot_info *bi)
+{
+    (void)bi;
+    if (a20_restored_count())
+        say("A20 was switched off by BIOS calls %u times and turned back on each time",
+            a20_restored_count());
+    if (s2.mm.count > m->cap)
+        die("memory map: more entries than room for them");
+    memcpy(m->e, s2.mm.e, s2.mm.count * sizeof *m->e);
+    m->count = s2.mm.count;
+}
+
+struct lm_jump {
+    uint64_t entry, stack_top, boot_info;
+};
+void lm_enter(uint32_t pml4, const struct lm_jump *j) __attribute__((noreturn));
+
+void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t pml4)
+{
+    static struct lm_jump j;
+    j.entry = entry;
+    j.stack_top = stack_top;
+    j.boot_info = boot_info;
+    lm_enter((uint32_t)pml4, &j);
+}
