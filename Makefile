@@ -73,6 +73,7 @@ KERNEL_ELF := $(B)/kernel/kernel.elf
 STAGE1_BIN := $(B)/bios/stage1.bin
 STAGE2_BIN := $(B)/bios/stage2.bin
 EFI_BIN    := $(B)/uefi/BOOTX64.EFI
+EFI32_BIN  := $(B)/uefi32/BOOTIA32.EFI
 MKIMAGE    := $(B)/mkimage/mkimage
 
 include common/build.mk

@@ -41,7 +41,7 @@ STAGE2_COMMON = $(COMMON_SRCS)
 BIOS_CFLAGS = $(TARGET_CFLAGS) -m32 -march=i686 -mno-sse -mno-mmx -mno-80387 \
 	-mgeneral-regs-only -Os -Ibios -ffunction-sections -fdata-sections \
 	--param=min-pagesize=0
-STAGE2_OBJS = $(BIOS_B)/entry.o $(STAGE2_C:bios/%.c=$(BIOS_B)/%.o) \
+STAGE2_OBJS = $(BIOS_B)/entry.o $(BIOS_B)/common/long_mode32.o $(STAGE2_C:bios/%.c=$(BIOS_B)/%.o) \
 	$(STAGE2_COMMON:common/%.c=$(BIOS_B)/common/%.o)
 
 $(BIOS_B)/entry.o: bios/entry.asm $(BIOS_LAYOUT_INC) | $(DEPS_STAMP)
@@ -50,6 +50,9 @@ $(BIOS_B)/entry.o: bios/entry.asm $(BIOS_LAYOUT_INC) | $(DEPS_STAMP)
 $(BIOS_B)/%.o: bios/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BIOS_CFLAGS) -MMD -MP -c $< -o $@
+$(BIOS_B)/common/%.o: common/%.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BIOS_CFLAGS) -c $< -o $@
 $(BIOS_B)/common/%.o: common/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BIOS_CFLAGS) -MMD -MP -c $< -o $@

@@ -5,8 +5,8 @@
 ; below 64 KiB and is addressable with segment registers at 0.
 ;
 ; GDT: 08 32-bit code, 10 32-bit data (flat 4 GiB), 18/20 16-bit code and
-; data (base 0, limit 64 KiB) for the way back to real mode, 28 64-bit
-; code for the jump to the kernel.
+; data (base 0, limit 64 KiB) for the way back to real mode. The jump to
+; the kernel (common/long_mode32.S) brings its own GDT.
 
 %include "layout.inc"                 ; build/bios/, from common/bios_layout.h
 %define STACK_TOP STAGE2_STACK_TOP
@@ -30,7 +30,6 @@ extern _image_size
 
 global stage2_start
 global bios_call
-global lm_enter
 global boot_drive
 
 section .entry progbits alloc exec write align=16
@@ -176,57 +175,6 @@ bits 32
     pop ebp
     ret
 
-; void lm_enter(uint32_t pml4, const struct lm_jump *j)   (noreturn)
-; struct lm_jump { uint64_t entry, stack_top, boot_info; }
-; Long mode as the protocol wants it: paging with PAE, EFER.LME (and NXE
-; when the CPU has it, so NX bits in the tables are legal), interrupts
-; off, rdi = boot_info, rsp = stack top, then a jump to the entry.
-lm_enter:
-    cli
-    mov eax, [esp + 4]
-    mov esi, [esp + 8]
-    mov cr3, eax
-    mov eax, cr4
-    or eax, 1 << 5                    ; PAE
-    mov cr4, eax
-    mov eax, 0x80000000
-    cpuid
-    xor ebx, ebx
-    cmp eax, 0x80000001
-    jb .no_nx
-    mov eax, 0x80000001
-    cpuid
-    and edx, 1 << 20                  ; NX available?
-    jz .no_nx
-    mov ebx, 1 << 11                  ; EFER.NXE
-.no_nx:
-    mov ecx, 0xc0000080               ; EFER
-    rdmsr
-    or eax, 1 << 8                    ; LME
-    or eax, ebx
-    wrmsr
-    mov eax, cr0
-    or eax, 0x80000001                ; PG (+PE, already set)
-    mov cr0, eax
-    jmp 0x28:.lm64
-
-bits 64
-.lm64:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    xor eax, eax
-    mov fs, ax
-    mov gs, ax
-    mov esi, esi                      ; zero-extend the struct pointer
-    mov rax, [rsi]
-    mov rsp, [rsi + 8]
-    mov rdi, [rsi + 16]
-    xor ebp, ebp
-    cld
-    jmp rax
-
 bits 32
 ; A CPU exception in stage2 becomes "hyboot: error: CPU exception ..."
 ; (bios/main.c) instead of a silent triple fault. Interrupts stay off in
@@ -283,7 +231,6 @@ gdt:
     dq 0x00cf92000000ffff             ; 10: 32-bit data, flat
     dq 0x00009a000000ffff             ; 18: 16-bit code, base 0, 64 KiB
     dq 0x000092000000ffff             ; 20: 16-bit data, base 0, 64 KiB
-    dq 0x00af9a000000ffff             ; 28: 64-bit code
 gdt_end:
 
 gdtr:

@@ -3,6 +3,7 @@
 #include "a20.h"
 #include "clock.h"
 #include "loader.h"
+#include "long_mode32.h"
 #include "mem.h"
 #include "stage2.h"
 #include "tables.h"
@@ -55,16 +56,9 @@ void plat_exit_firmware(struct mm_map *m, struct boot_info *bi)
     m->count = s2.mm.count;
 }
 
-struct lm_jump {
-    uint64_t entry, stack_top, boot_info;
-};
-void lm_enter(uint32_t pml4, const struct lm_jump *j) __attribute__((noreturn));
-
 void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t pml4)
 {
     static struct lm_jump j;
-    j.entry = entry;
-    j.stack_top = stack_top;
-    j.boot_info = boot_info;
-    lm_enter((uint32_t)pml4, &j);
+    j = (struct lm_jump){ entry, stack_top, boot_info, pml4 };
+    lm_enter32(&j);
 }

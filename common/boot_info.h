@@ -87,6 +87,8 @@ struct boot_timing {
 /* boot_info.flags */
 #define BOOT_FLAG_SECURE_BOOT 0x1 /* UEFI Secure Boot was on: boot.cfg, the kernel and every module were verified */
 #define BOOT_FLAG_HHDM_1G     0x2 /* the direct map uses 1 GiB pages */
+#define BOOT_FLAG_EFI32       0x4 /* 32-bit UEFI firmware (BOOTIA32.EFI): efi_system_table and the
+                                     EFI memory map use the 32-bit layouts and calling convention */
 
 /* One module (v2): a file from boot.cfg's module= lines, loaded whole at a
  * 4 KiB-aligned physical address in a BOOT_MEM_MODULE range. */

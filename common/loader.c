@@ -359,7 +359,7 @@ static void fill_boot_info(struct handoff *h, const struct plat_info *pi)
     bi->version = BOOT_INFO_VERSION;
     bi->size = sizeof *bi;
     bi->firmware = pi->firmware;
-    bi->flags = h->pg.gb_pages ? BOOT_FLAG_HHDM_1G : 0;
+    bi->flags = pi->flags | (h->pg.gb_pages ? BOOT_FLAG_HHDM_1G : 0);
     hy_strlcpy(bi->loader_name, pi->loader_name, sizeof bi->loader_name);
     bi->mmap_addr = (uintptr_t)h->map.e;
     bi->mmap_entry_size = sizeof(struct boot_mmap_entry);

@@ -29,6 +29,7 @@ struct plat_info {
     const char *loader_name;       /* boot_info.loader_name, e.g. "hyboot-bios 0.2" */
     uint64_t    tsc_firmware_handoff; /* 0 when unknown */
     uint64_t    tsc_loader_entry;
+    uint32_t    flags;             /* BOOT_FLAG_* the layer knows (e.g. BOOT_FLAG_EFI32) */
 };
 
 /* A progress line (text without "hyboot: " and without a newline). Where

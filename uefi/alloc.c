@@ -42,6 +42,10 @@ void free_pages(uint64_t addr, uint64_t bytes)
 uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_end)
 {
     uint32_t t = efi_type_for(type);
+    /* 32-bit firmware may still report (PAE) memory above 4 GiB; the
+     * loader can only write what its pointers reach. */
+    if (sizeof(void *) == 4 && (!max_end || max_end > (1ULL << 32)))
+        max_end = 1ULL << 32;
     uint64_t max = max_end ? max_end - 1 : ANY_ADDR;
     bytes = pages_for(bytes) * EFI_PAGE_BYTES;
     if (align <= EFI_PAGE_BYTES)

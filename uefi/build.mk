@@ -73,6 +73,39 @@ $(EFI_BIN): $(B)/uefi/BOOTX64.so uefi/check-efi.sh | $(DEPS_STAMP)
 
 ALL_TARGETS += $(EFI_BIN)
 
+# BOOTIA32.EFI: the same loader built for 32-bit UEFI (Bay Trail / Cherry
+# Trail tablets and netbooks run a 64-bit CPU under 32-bit firmware). The
+# EFI calls are cdecl there; after ExitBootServices common/long_mode32.S
+# takes the CPU into long mode, as stage2 does.
+GNUEFI_LIB32  ?= /usr/lib32
+GNUEFI_CRT0_32 := $(GNUEFI_LIB32)/crt0-efi-ia32.o
+GNUEFI_LDS_32  := $(GNUEFI_LIB32)/elf_ia32_efi.lds
+UEFI32_CFLAGS = $(TARGET_CFLAGS) -m32 -march=i686 -mgeneral-regs-only -fpic -fshort-wchar \
+	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/ia32 -Iuefi
+UEFI32_OBJS := $(UEFI_SRCS:uefi/%.c=$(B)/uefi32/%.o) $(B)/uefi32/common/long_mode32.o \
+	$(UEFI_COMMON:common/%.c=$(B)/uefi32/common/%.o)
+$(B)/uefi32/%.o: uefi/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UEFI32_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/uefi32/common/%.o: common/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UEFI32_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/uefi32/common/%.o: common/%.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UEFI32_CFLAGS) -c $< -o $@
+$(B)/uefi32/BOOTIA32.so: $(UEFI32_OBJS) $(GNUEFI_LDS_32) $(GNUEFI_CRT0_32) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(LD) -m elf_i386 -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+		-T $(GNUEFI_LDS_32) -L$(GNUEFI_LIB32) $(GNUEFI_CRT0_32) $(UEFI32_OBJS) -lgnuefi -o $@
+$(EFI32_BIN): $(B)/uefi32/BOOTIA32.so uefi/check-efi.sh | $(DEPS_STAMP)
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		--target efi-app-ia32 --subsystem=10 $< $@.tmp$$PPID
+	$(Q)EFI_ARCH=ia32 OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $@.tmp$$PPID $< || { rm -f $@.tmp$$PPID; exit 1; }
+	$(Q)mv $@.tmp$$PPID $@
+
+ALL_TARGETS += $(EFI32_BIN)
+
 # Test builds: the same loader with a forced memory-map change before its
 # first ExitBootServices (mapchange: the retry must succeed) or before
 # every one (mapchurn: the loader must give up with its error line); see

@@ -7,15 +7,21 @@
 #include "loader.h"
 #include "serial.h"
 
+#if defined(__x86_64__)
 #define LOADER_NAME "hyboot-uefi 0.2"
+#else
+#define LOADER_NAME "hyboot-uefi32 0.2"
+#include "long_mode32.h"
+#endif
 
 EFI_HANDLE efi_image;
 EFI_SYSTEM_TABLE *efi_st;
 EFI_BOOT_SERVICES *efi_bs;
 EFI_HANDLE efi_boot_device;
 
-#define CR4_LA57 (1ULL << 12)
+#define CR4_LA57 (1u << 12)
 
+#if defined(__x86_64__)
 /* The GDT the kernel starts on: null, 64-bit code (0x08), data (0x10).
  * It lives in the loader's image (EfiLoaderCode: BOOT_MEM_LOADER). */
 static const uint64_t gdt[3] __attribute__((aligned(16))) = {
@@ -38,6 +44,15 @@ void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t 
     gdtr.base = (uint64_t)(uintptr_t)gdt;
     handoff(boot_info, entry, stack_top, pml4, &gdtr);
 }
+#else
+/* 32-bit firmware: into long mode the way stage2 goes. */
+void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t pml4)
+{
+    static struct lm_jump j;
+    j = (struct lm_jump){ entry, stack_top, boot_info, pml4 };
+    lm_enter32(&j);
+}
+#endif
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
@@ -50,7 +65,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
      * message must stay on screen, not end in a reset. */
     efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
     say("uefi loader started");
-    uint64_t cr4;
+    uintptr_t cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     /* CR4.LA57 cannot be cleared while paging is on in long mode, and a
      * 4-level PML4 under 5-level paging would be misread: refuse clearly. */
@@ -62,6 +77,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
         .loader_name = LOADER_NAME,
         .tsc_firmware_handoff = 0,
         .tsc_loader_entry = t_entry,
+        .flags = sizeof(void *) == 4 ? BOOT_FLAG_EFI32 : 0,
     };
     loader_run(&pi);
 }

@@ -1,8 +1,11 @@
-/* The two 64-bit division helpers GCC calls in 32-bit code. Debian's
- * gcc has no 32-bit libgcc without gcc-multilib, and these are all
- * stage2 needs (milliseconds, MiB in messages). Plain shift-subtract:
- * nothing here is on a hot path. */
+/* The two 64-bit division helpers GCC calls in 32-bit code (stage2 and
+ * BOOTIA32.EFI). Debian's gcc has no 32-bit libgcc without gcc-multilib,
+ * and these are all the loaders need (milliseconds, MiB in messages).
+ * Plain shift-subtract: nothing here is on a hot path. Empty in 64-bit
+ * builds, where GCC divides inline. */
 #include <stdint.h>
+
+#if defined(__i386__)
 
 uint64_t __udivdi3(uint64_t n, uint64_t d);
 uint64_t __umoddi3(uint64_t n, uint64_t d);
@@ -37,3 +40,5 @@ uint64_t __umoddi3(uint64_t n, uint64_t d)
     udivmod(n, d, &r);
     return r;
 }
+
+#endif
