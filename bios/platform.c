@@ -62,3 +62,15 @@ void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t 
     j = (struct lm_jump){ entry, stack_top, boot_info, pml4 };
     lm_enter32(&j);
 }
+
+/* A legacy BIOS has no Secure Boot and nothing signed to enrol into. */
+int plat_secure_boot(void)
+{
+    return 0;
+}
+
+int plat_config_hash(uint8_t out[32])
+{
+    (void)out;
+    return 0;
+}

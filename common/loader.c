@@ -47,6 +47,7 @@ void die(const char *fmt, ...)
  * stage2 and the UEFI loader both run on small stacks. */
 static struct boot_cfg cfg;
 static struct {
+    int secure;                /* the firmware enforces Secure Boot */
     uint64_t tsc_hz;
     uint64_t t_entry, t_loaded;
     struct elf_plan plan;
@@ -132,16 +133,54 @@ static void calibrate(void)
     say("TSC %llu kHz (%s)", (unsigned long long)(st.tsc_hz / 1000), how);
 }
 
+/* Under Secure Boot, boot.cfg must be the one the signed loader carries
+ * the hash of (common/secure_boot.h), and every file it names must have
+ * a hash line: that is the chain from the firmware's keys to each byte.
+ * Without Secure Boot a mismatch is only a warning: the user who edits
+ * boot.cfg on a stick signed for another machine still boots, and sees
+ * why the chain would not hold. */
+static void check_config_hash(const struct file_buf *f)
+{
+    uint8_t want[SHA256_LEN];
+    int enrolled = plat_config_hash(want);
+    if (!enrolled) {
+        if (st.secure)
+            die("Secure Boot is on, but this loader carries no boot.cfg hash "
+                "(sign the image with mkimage --sign-key)");
+        return;
+    }
+    if (!f)
+        die("%s is missing, but this loader was signed for one", BOOTCFG_PATH);
+    if (hash_matches(f, want)) {
+        say("%s matches the hash signed into this loader%s", BOOTCFG_PATH,
+            st.secure ? " (Secure Boot on)" : "");
+        return;
+    }
+    if (st.secure)
+        die("%s differs from the one this loader was signed for (Secure Boot)", BOOTCFG_PATH);
+    say("warning: %s differs from the one this loader was signed for; booting anyway, "
+        "Secure Boot is off", BOOTCFG_PATH);
+}
+
+static void require_hash(const char *path, int has)
+{
+    if (st.secure && !has)
+        die("%s: no sha256 line for it in %s, and Secure Boot requires one", path, BOOTCFG_PATH);
+}
+
 static void load_config(void)
 {
     struct file_buf f;
     bootcfg_defaults(&cfg);
+    st.secure = plat_secure_boot();
     if (read_file(BOOTCFG_PATH, BOOT_MEM_LOADER, &f, 1) < 0) {
+        check_config_hash(0);
         say("no %s: defaults (kernel=%s, nothing verified)", BOOTCFG_PATH, cfg.kernel);
         return;
     }
     if (f.size > BOOTCFG_MAX_BYTES)
         die("%s: larger than %u bytes", BOOTCFG_PATH, BOOTCFG_MAX_BYTES);
+    check_config_hash(&f);
     /* A bad line is fatal rather than skipped: the lines after it are
      * not applied, and one of them may be a hash we must check. */
     const char *why = "";
@@ -174,6 +213,7 @@ static void load_kernel(void)
 {
     const char *path = cfg.kernel;
     struct file_buf f;
+    require_hash(path, cfg.has_sha256);
     read_file(path, BOOT_MEM_LOADER, &f, 0);
     if (f.size == 0)
         die("%s: empty file", path);
@@ -207,6 +247,7 @@ static void load_modules(void)
     for (uint32_t i = 0; i < cfg.module_count; i++) {
         const struct boot_cfg_module *m = &cfg.modules[i];
         struct file_buf f;
+        require_hash(m->path, m->has_sha256);
         read_file(m->path, BOOT_MEM_MODULE, &f, 0);
         if (m->has_sha256 && !hash_matches(&f, m->sha256))
             die("%s: sha256 mismatch", m->path);
@@ -359,7 +400,8 @@ static void fill_boot_info(struct handoff *h, const struct plat_info *pi)
     bi->version = BOOT_INFO_VERSION;
     bi->size = sizeof *bi;
     bi->firmware = pi->firmware;
-    bi->flags = pi->flags | (h->pg.gb_pages ? BOOT_FLAG_HHDM_1G : 0);
+    bi->flags = pi->flags | (h->pg.gb_pages ? BOOT_FLAG_HHDM_1G : 0) |
+                (st.secure ? BOOT_FLAG_SECURE_BOOT : 0);
     hy_strlcpy(bi->loader_name, pi->loader_name, sizeof bi->loader_name);
     bi->mmap_addr = (uintptr_t)h->map.e;
     bi->mmap_entry_size = sizeof(struct boot_mmap_entry);

@@ -97,6 +97,13 @@ void plat_exit_firmware(struct mm_map *m, struct boot_info *bi);
 void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t pml4)
     __attribute__((noreturn));
 
+/* Secure Boot: 1 when the firmware enforces it (it verified this loader's
+ * signature), else 0 (always 0 on the BIOS path). */
+int plat_secure_boot(void);
+/* The SHA-256 of boot.cfg enrolled in this (signed) loader binary:
+ * 1 and the hash in out, or 0 when none was enrolled. */
+int plat_config_hash(uint8_t out[32]);
+
 /* stage2's benchmark baseline (boot.cfg bench_raw_read=1): times a raw
  * read of `bytes` from the start of the ESP into buf. The UEFI layer
  * returns 0 ticks. */

@@ -72,6 +72,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     if (cr4 & CR4_LA57)
         die("the firmware runs with 5-level paging; this loader builds 4-level tables");
     volume_open();
+    secure_boot_enrol();
     struct plat_info pi = {
         .firmware = BOOT_FW_UEFI,
         .loader_name = LOADER_NAME,

@@ -31,5 +31,8 @@ static inline int guid_eq(const EFI_GUID *a, const EFI_GUID *b)
 
 /* volume.c: opens the root of the boot volume (fatal on failure). */
 void volume_open(void);
+/* secure_boot.c: enrols the keys in SB_KEYS_DIR when the machine is in
+ * Setup Mode and the volume carries them, then restarts the machine. */
+void secure_boot_enrol(void);
 
 #endif

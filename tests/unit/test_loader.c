@@ -36,6 +36,9 @@ static struct {
     uint64_t mem_top;
     void *allocs[256];
     int nallocs;
+    int secure;
+    int enrolled;
+    uint8_t cfg_hash[32];
 } fk;
 
 static jmp_buf out;
@@ -150,6 +153,14 @@ void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t bi, uint64_t pml4)
     longjmp(out, 2);
 }
 
+int plat_secure_boot(void) { return fk.secure; }
+
+int plat_config_hash(uint8_t out[32])
+{
+    memcpy(out, fk.cfg_hash, 32);
+    return fk.enrolled;
+}
+
 void plat_bench_raw_read(void *buf, uint64_t bytes, uint64_t *ticks, uint32_t *calls)
 {
     (void)buf;
@@ -220,7 +231,7 @@ static void add_file(const char *path, const void *data, uint64_t size)
 /* Runs the flow: 2 when it jumped, 1 when it failed. */
 static int run(void)
 {
-    static const struct plat_info pi = { BOOT_FW_BIOS, "hyboot-test", 100, 200 };
+    static const struct plat_info pi = { BOOT_FW_BIOS, "hyboot-test", 100, 200, 0 };
     int r = setjmp(out);
     if (r == 0)
         loader_run(&pi);
@@ -430,11 +441,83 @@ static void test_no_config(void)
     free(k);
 }
 
+/* Secure Boot: the enrolled boot.cfg hash, and hashes required. */
+static void test_secure_boot(void)
+{
+    size_t ksize;
+    uint8_t *k = make_kernel(KVIRT, 100, 0, &ksize);
+    static uint8_t mod[3000];
+    char kh[65], mh[65];
+    hex(k, ksize, kh);
+    hex(mod, sizeof mod, mh);
+    snprintf(cfg_text, sizeof cfg_text, "kernel_sha256=%s\nmodule=/boot/m\nmodule_sha256=%s\n", kh, mh);
+    struct setup { int secure, enrolled, tamper; } cases[] = {
+        { 1, 1, 0 }, { 1, 1, 1 }, { 1, 0, 0 }, { 0, 1, 1 }, { 0, 0, 0 },
+    };
+    const char *want[] = {
+        NULL, "/boot/boot.cfg differs from the one this loader was signed for (Secure Boot)",
+        "Secure Boot is on, but this loader carries no boot.cfg hash (sign the image with mkimage --sign-key)",
+        NULL, NULL,
+    };
+    const char *name[] = {
+        "secure boot: the signed boot.cfg boots, flagged", "secure boot: an edited boot.cfg is refused",
+        "secure boot: a loader without an enrolled hash is refused",
+        "secure boot off: an edited boot.cfg only warns", "secure boot off, nothing enrolled: boots",
+    };
+    for (int i = 0; i < 5; i++) {
+        reset();
+        fk.secure = cases[i].secure;
+        fk.enrolled = cases[i].enrolled;
+        sha256(cfg_text, strlen(cfg_text), fk.cfg_hash);
+        if (cases[i].tamper)
+            fk.cfg_hash[7] ^= 1;
+        add_file("/boot/boot.cfg", cfg_text, strlen(cfg_text));
+        add_file("/boot/kernel.elf", k, ksize);
+        add_file("/boot/m", mod, sizeof mod);
+        int r = run();
+        int ok = want[i] ? r == 1 && !strcmp(fk.error, want[i]) : r == 2;
+        if (ok && !want[i]) {
+            const struct boot_info *bi = (const struct boot_info *)(uintptr_t)fk.bi;
+            ok = !!(bi->flags & BOOT_FLAG_SECURE_BOOT) == cases[i].secure;
+            if (cases[i].tamper)
+                ok = ok && strstr(fk.log, "warning: /boot/boot.cfg differs") != NULL;
+        }
+        CHECK(ok, name[i]);
+        if (!ok)
+            printf("  r=%d error=\"%s\"\n", r, fk.error);
+    }
+    /* a kernel or module without a hash line */
+    snprintf(cfg_text, sizeof cfg_text, "module=/boot/m\nmodule_sha256=%s\n", mh);
+    reset();
+    fk.secure = fk.enrolled = 1;
+    sha256(cfg_text, strlen(cfg_text), fk.cfg_hash);
+    add_file("/boot/boot.cfg", cfg_text, strlen(cfg_text));
+    add_file("/boot/kernel.elf", k, ksize);
+    CHECK(run() == 1 && !strcmp(fk.error, "/boot/kernel.elf: no sha256 line for it in /boot/boot.cfg, and Secure Boot requires one"),
+          "secure boot: a kernel without a hash line is refused");
+    snprintf(cfg_text, sizeof cfg_text, "kernel_sha256=%s\nmodule=/boot/m\n", kh);
+    reset();
+    fk.secure = fk.enrolled = 1;
+    sha256(cfg_text, strlen(cfg_text), fk.cfg_hash);
+    add_file("/boot/boot.cfg", cfg_text, strlen(cfg_text));
+    add_file("/boot/kernel.elf", k, ksize);
+    add_file("/boot/m", mod, sizeof mod);
+    CHECK(run() == 1 && !strcmp(fk.error, "/boot/m: no sha256 line for it in /boot/boot.cfg, and Secure Boot requires one"),
+          "secure boot: a module without a hash line is refused");
+    reset();
+    fk.secure = fk.enrolled = 1;
+    add_file("/boot/kernel.elf", k, ksize);
+    CHECK(run() == 1 && !strcmp(fk.error, "/boot/boot.cfg is missing, but this loader was signed for one"),
+          "secure boot: a deleted boot.cfg is refused");
+    free(k);
+}
+
 int main(void)
 {
     test_good_boot();
     test_errors();
     test_no_config();
+    test_secure_boot();
     reset();
     return check_exit();
 }
