@@ -2,6 +2,7 @@
  * one disk image (GPT + hybrid MBR, FAT ESP). This file is the command
  * line; the work is in plan.c and the writers it calls. */
 #include "mk.h"
+#include "mk_flash.h"
 #include "mk_image.h"
 #include "mk_opts.h"
 #include "mk_plan.h"
@@ -21,6 +22,8 @@ static void usage(FILE *out)
 "usage: mkimage -o IMAGE --kernel FILE [--efi FILE] [--stage1 FILE --stage2 FILE] [options]\n"
 "       mkimage -c RECIPE [options]        (options override the recipe)\n"
 "       mkimage --inspect IMAGE            (check an image or a written device)\n"
+"       mkimage --write-device DEV [--yes] [--allow-fixed] IMAGE   (write an image to a USB stick)\n"
+"       mkimage -c RECIPE --write-device DEV [...]                (build and write in one go)\n"
 "\n"
 "Builds one disk image that boots the kernel under legacy BIOS and UEFI:\n"
 "GPT + hybrid MBR, stage2 in a BIOS boot partition, a FAT ESP holding\n"
@@ -52,6 +55,15 @@ static void usage(FILE *out)
 "other:\n"
 "  --print-layout        show the plan (partitions, FAT, files, boot.cfg); write nothing\n"
 "  --inspect IMAGE       print the layout of an existing image and check it\n"
+"\n"
+"writing a USB stick:\n"
+"  --write-device DEV    write the image (IMAGE, or the one built from the settings) to the\n"
+"                        whole disk DEV: refuses partitions, mounted/swap/LVM/RAID disks, the\n"
+"                        disk holding /, too small or fixed disks; asks you to type DEV's name;\n"
+"                        writes only the image's data, moves the backup GPT to the end,\n"
+"                        reads everything back, then prints the --inspect report\n"
+"  --yes                 do not ask (scripts)\n"
+"  --allow-fixed         allow a disk that is neither removable nor on USB\n"
 "  -h, --help            this text\n"
 "  -V, --version         version\n"
 "\n"
@@ -62,7 +74,7 @@ static void usage(FILE *out)
 enum {
     OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
     OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
-    OPT_PRINT, OPT_INSPECT,
+    OPT_PRINT, OPT_INSPECT, OPT_WRITE_DEVICE, OPT_YES, OPT_ALLOW_FIXED,
 };
 
 static const struct option longopts[] = {
@@ -85,6 +97,9 @@ static const struct option longopts[] = {
     { "force-device", no_argument, 0, OPT_FORCE },
     { "print-layout", no_argument, 0, OPT_PRINT },
     { "inspect", required_argument, 0, OPT_INSPECT },
+    { "write-device", required_argument, 0, OPT_WRITE_DEVICE },
+    { "yes", no_argument, 0, OPT_YES },
+    { "allow-fixed", no_argument, 0, OPT_ALLOW_FIXED },
     { "help", no_argument, 0, 'h' },
     { "version", no_argument, 0, 'V' },
     { 0, 0, 0, 0 },
@@ -100,13 +115,64 @@ static int inspect(const char *path)
 #endif
 }
 
+/* --write-device: an image file (one argument), or the image the
+ * settings describe, built in memory. */
+static int write_device(const struct mk_flash_opts *f, const char *recipe, int nset, int print,
+                        const char *inspect_path, struct mk_opts *cmd, int nargs, char **args)
+{
+    const char *bad = !f->device ? "--yes and --allow-fixed go with --write-device DEV"
+                    : print || inspect_path ? "--write-device does not combine with --print-layout or --inspect"
+                    : cmd->output ? "--write-device writes to the device, not to -o"
+                    : nargs > 1 ? "--write-device takes one image"
+                    : nargs == 1 && (recipe || nset) ? "give an image file or build settings (-c RECIPE ...), not both"
+                    : nargs == 0 && !recipe && !nset ? "--write-device DEV needs an image (or -c RECIPE)" : NULL;
+    if (bad) {
+        mk_error(NULL, "%s; see --help", bad);
+        mk_opts_free(cmd);
+        return MK_EXIT_USAGE;
+    }
+    int r;
+    if (nargs == 1) {
+        mk_opts_free(cmd);
+        r = mk_flash_file(args[0], f);
+    } else {
+        struct mk_opts opts;
+        mk_opts_init(&opts);
+        if (recipe && (r = mk_recipe_load(&opts, recipe)) != 0) {
+            mk_opts_free(cmd);
+            mk_opts_free(&opts);
+            return r;
+        }
+        mk_opts_merge(&opts, cmd);
+        free(opts.output);      /* the recipe's output file is not written */
+        opts.output = NULL;
+        struct mk_plan plan;
+        r = mk_plan_make(&plan, &opts);
+        if (r == MK_EXIT_OK) {
+            struct mk_image img = { 0 };
+            mk_plan_render(&plan, &img);
+            r = mk_flash_image(&img, recipe ? recipe : "command line", f);
+            mk_image_free(&img);
+        }
+        mk_plan_free(&plan);
+        mk_opts_free(&opts);
+    }
+    if (r == MK_EXIT_OK) {
+        printf("\n");
+        fflush(stdout);
+        r = inspect(f->device);
+    }
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     struct mk_opts cmd, opts;
     mk_opts_init(&cmd);
     mk_opts_init(&opts);
     const char *recipe = NULL, *inspect_path = NULL;
-    int print = 0, c;
+    struct mk_flash_opts flash = { 0 };
+    int print = 0, nset = 0, c;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:c:hV", longopts, NULL)) != -1) {
@@ -117,6 +183,10 @@ int main(int argc, char **argv)
         case 'c': recipe = optarg; continue;
         case OPT_PRINT: print = 1; continue;
         case OPT_INSPECT: inspect_path = optarg; continue;
+        /* Command line only: a recipe must not be able to say "yes". */
+        case OPT_WRITE_DEVICE: flash.device = optarg; continue;
+        case OPT_YES: flash.yes = 1; continue;
+        case OPT_ALLOW_FIXED: flash.allow_fixed = 1; continue;
         case ':':
             mk_error(argv[optind - 1], "option needs a value; see --help");
             return MK_EXIT_USAGE;
@@ -137,7 +207,10 @@ int main(int argc, char **argv)
             return MK_EXIT_USAGE;
         if (mk_opts_set(&cmd, key, optarg ? optarg : "yes", "command line", NULL) < 0)
             return MK_EXIT_USAGE;
+        nset++;
     }
+    if (flash.device || flash.yes || flash.allow_fixed)
+        return write_device(&flash, recipe, nset, print, inspect_path, &cmd, argc - optind, argv + optind);
     if (optind < argc) {
         mk_error(argv[optind], "unexpected argument; see --help");
         return MK_EXIT_USAGE;
