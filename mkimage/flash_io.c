@@ -78,9 +78,14 @@ static void progress(struct io *io, int final)
     char a[32], b[32];
     mk_format_size(io->done, a, sizeof a);
     mk_format_size(io->total, b, sizeof b);
-    unsigned eta = final ? (unsigned)(secs + 0.5) : rate > 0 ? (unsigned)((double)(io->total - io->done) / rate + 0.5) : 0;
-    fprintf(stderr, "\r%s %s of %s, %.1f MiB/s, %s %u:%02u\033[K", io->label, a, b, rate / 1048576.0,
-            final ? "took" : "ETA", eta / 60, eta % 60);
+    fprintf(stderr, "\r%s %s of %s, %.1f MiB/s", io->label, a, b, rate / 1048576.0);
+    if (final) {
+        fprintf(stderr, ", took %.1f s", secs);
+    } else {
+        unsigned eta = rate > 0 ? (unsigned)((double)(io->total - io->done) / rate + 0.5) : 0;
+        fprintf(stderr, ", ETA %u:%02u", eta / 60, eta % 60);
+    }
+    fputs("\033[K", stderr);
     io->line = !final;
     if (final)
         fputc('\n', stderr);
@@ -156,10 +161,8 @@ static void adapt(struct io *io)
     io->req = r;
 }
 
-static int write_extent(struct io *io, struct fl_extent *e)
+static int write_extent(struct io *io, const struct fl_extent *e)
 {
-    struct sha256_ctx c;
-    sha256_init(&c);
     for (uint64_t off = e->off; off < e->off + e->len;) {
         if (stop_signal)
             interrupted(io);
@@ -169,8 +172,6 @@ static int write_extent(struct io *io, struct fl_extent *e)
             mk_error(io->s->name, "read failed at offset %llu: %s", (unsigned long long)off, strerror(errno));
             return -1;
         }
-        if (e->check)
-            sha256_update(&c, io->buf, n);
         for (size_t done = 0; done < n;) {
             ssize_t w = pwrite(io->fd, io->buf + done, n - done, (off_t)(off + done));
             if (w < 0 && errno == EINTR)
@@ -189,8 +190,6 @@ static int write_extent(struct io *io, struct fl_extent *e)
         adapt(io);
         test_stop_hook(io);
     }
-    if (e->check)
-        sha256_final(&c, e->sha);
     return 0;
 }
 
@@ -270,30 +269,6 @@ static int read_full(struct io *io, uint64_t off, size_t n)
     return 0;
 }
 
-/* After a hash mismatch: the first byte that differs from what the plan
- * says belongs there. */
-static void locate(struct io *io, const struct fl_extent *e)
-{
-    for (uint64_t off = e->off; off < e->off + e->len;) {
-        size_t n = request_len(io, off, e->off + e->len);
-        if (read_full(io, off, n) < 0)
-            return;
-        if (fl_plan_fill(io->p, io->s, e, off, io->want, n) == 0) {
-            for (size_t i = 0; i < n; i++) {
-                if (io->buf[i] != io->want[i]) {
-                    mk_error(io->dev, "read-back differs at offset %llu: 0x%02x, written 0x%02x; the device "
-                                      "does not keep what is written to it (failing, or a fake-capacity stick)",
-                             (unsigned long long)(off + i), io->buf[i], io->want[i]);
-                    return;
-                }
-            }
-        }
-        off += n;
-    }
-    mk_error(io->dev, "read-back of offsets %llu..%llu differs from what was written (SHA-256)",
-             (unsigned long long)e->off, (unsigned long long)(e->off + e->len - 1));
-}
-
 int fl_verify(int fd, const char *dev, struct fl_plan *p, const struct fl_src *s)
 {
     struct io io;
@@ -302,30 +277,31 @@ int fl_verify(int fd, const char *dev, struct fl_plan *p, const struct fl_src *s
     io.phase = -1;
     int r = 0;
     for (size_t i = 0; !r && i < p->n; i++) {
-        struct fl_extent *e = &p->ext[i];
-        if (!e->check)
-            continue;
-        struct sha256_ctx c;
-        uint8_t got[SHA256_LEN];
-        sha256_init(&c);
-        for (uint64_t off = e->off; !r && off < e->off + e->len;) {
+        const struct fl_extent *e = &p->ext[i];
+        for (uint64_t off = e->off; e->check && !r && off < e->off + e->len;) {
             if (stop_signal)
                 interrupted(&io);
             size_t n = request_len(&io, off, e->off + e->len);
             r = read_full(&io, off, n);
-            sha256_update(&c, io.buf, n);
+            if (!r && fl_plan_fill(p, s, e, off, io.want, n) < 0) {
+                end_line(&io);
+                mk_error(s->name, "read failed at offset %llu: %s", (unsigned long long)off, strerror(errno));
+                r = -1;
+            }
+            if (!r && memcmp(io.buf, io.want, n) != 0) {
+                size_t k = 0;
+                while (io.buf[k] == io.want[k])
+                    k++;
+                end_line(&io);
+                mk_error(dev, "read-back differs at offset %llu: 0x%02x, written 0x%02x; the device does not "
+                              "keep what is written to it (failing, or a fake-capacity stick)",
+                         (unsigned long long)(off + k), io.buf[k], io.want[k]);
+                r = -1;
+            }
             off += n;
             io.done += n;
             progress(&io, 0);
             adapt(&io);
-        }
-        if (r)
-            break;
-        sha256_final(&c, got);
-        if (memcmp(got, e->sha, SHA256_LEN) != 0) {
-            end_line(&io);
-            locate(&io, e);
-            r = -1;
         }
     }
     if (!r)

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include "gpt.h"
 #include "mk_image.h"
-#include "sha256.h"
 
 struct mk_flash_opts {
     const char *device;
@@ -72,7 +71,6 @@ struct fl_extent {
     const uint8_t *buf;      /* FL_BUF: len bytes */
     int phase;
     int check;               /* final content: read back and compared */
-    uint8_t sha[SHA256_LEN]; /* of the bytes written (check extents) */
 };
 
 #define FL_HEAD      (64u << 10)   /* zeroed first, written last: MBR, GPT, start-of-disk signatures */
@@ -109,14 +107,16 @@ int fl_plan_fill(const struct fl_plan *p, const struct fl_src *s, const struct f
 /* ---- flash_io.c ----------------------------------------------------------- */
 
 /* Runs the passes on fd (opened O_RDWR | O_DIRECT), flushing after
- * phases 1 and 2; records each check extent's SHA-256. Returns 0; on a
+ * phases 1 and 2. Returns 0; on a
  * write error prints it with the offset and returns -1. A signal stops
  * it between requests: the state of the device is printed and the
  * signal re-raised. */
 int fl_write(int fd, const char *dev, struct fl_plan *p, const struct fl_src *s);
-/* Reads every check extent back with O_DIRECT and compares its SHA-256
- * with what was written; on a mismatch finds and prints the first
- * differing offset. 0 when all match, -1 otherwise (printed). */
+/* Reads every check extent back with O_DIRECT and compares it byte for
+ * byte with what the plan put there (regenerated from the image: memcmp
+ * runs at GB/s where SHA-256 here manages 170 MB/s, slower than a USB 3
+ * stick). A mismatch is printed with its offset: 0 when all match, -1
+ * otherwise. */
 int fl_verify(int fd, const char *dev, struct fl_plan *p, const struct fl_src *s);
 
 #endif

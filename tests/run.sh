@@ -21,7 +21,7 @@ export QUICK
 
 suites=()
 for f in build/tests/unit/test_*; do [ -x "$f" ] && suites+=("$f"); done
-for d in tests/unit tests/image tests/kernel tests/mkimage tests/uefi tests/bios tests/boot; do
+for d in tests/unit tests/image tests/kernel tests/mkimage tests/flash tests/uefi tests/bios tests/boot; do
   for f in "$d"/test_*.sh; do [ -f "$f" ] && suites+=("$f"); done
 done
 
