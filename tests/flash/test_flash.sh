@@ -232,6 +232,11 @@ out=$(HYBOOT_SYSFS_ROOT="$FS" pty_run "${A#/dev/}" "$MKIMAGE" --write-device "$A
 expect_eq "on a terminal: typing the device name writes it" "$rc" 0
 expect_match "on a terminal: progress with bytes, MiB/s and time" "$out" "writing [0-9.]+ [KM]iB of [0-9.]+ MiB, [0-9.]+ MiB/s, (ETA [0-9]+:[0-9]{2}|took [0-9.]+ s)"
 
+FR=$T/sys-removable
+fake_sysfs "$FR" "$A" fixed 1 >/dev/null
+HYBOOT_SYSFS_ROOT="$FR" "$MKIMAGE" --write-device "$A" --yes "$IMG" > "$T/rm.out" 2>&1; rc=$?
+expect_eq "accepts a removable disk that is not on USB (a card reader)" "$rc" 0
+
 # ---- a full write onto a used 256 MiB stick ---------------------------------
 fill "$T/stick.img" 256
 # what was on it before: another GPT, an ext4 file system in a partition
