@@ -88,7 +88,7 @@ static int open_device(const struct bd_info *d)
 /* Test hook, see docs/testing.md: HYBOOT_FLASH_CORRUPT_AT=OFFSET changes
  * one byte on the device between the write and the read-back, so the
  * test can see the check catch it. */
-static int test_corrupt_hook(int fd, const char *dev)
+static int test_corrupt_hook(int fd)
 {
     const char *v = getenv("HYBOOT_FLASH_CORRUPT_AT");
     if (!v || !*v)
@@ -107,7 +107,6 @@ static int test_corrupt_hook(int fd, const char *dev)
     free(sec);
     fprintf(stderr, "mkimage: test hook: %s the byte at offset %llu before the read-back\n",
             r == 0 ? "changed" : "could not change", (unsigned long long)at);
-    (void)dev;
     return r;
 }
 
@@ -173,7 +172,7 @@ static int flash(const struct fl_src *s, const struct mk_flash_opts *o)
     if (ioctl(fd, BLKRRPART) < 0 && errno != EINVAL)
         mk_warn(d.path, "the kernel still sees the old partitions (%s): unplug and replug it before using it "
                         "on this machine", strerror(errno));
-    if (test_corrupt_hook(fd, d.path) < 0)
+    if (test_corrupt_hook(fd) < 0)
         goto out;
     if (fl_verify(fd, d.path, &plan, s) < 0)
         goto out;

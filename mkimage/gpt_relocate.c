@@ -6,7 +6,6 @@
  * partitioned later. */
 #include "mk_flash.h"
 #include "mk_disk.h"
-#include "crc32.h"
 
 #include <string.h>
 

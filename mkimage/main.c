@@ -55,6 +55,8 @@ static void usage(FILE *out)
 "other:\n"
 "  --print-layout        show the plan (partitions, FAT, files, boot.cfg); write nothing\n"
 "  --inspect IMAGE       print the layout of an existing image and check it\n"
+"  -h, --help            this text\n"
+"  -V, --version         version\n"
 "\n"
 "writing a USB stick:\n"
 "  --write-device DEV    write the image (IMAGE, or the one built from the settings) to the\n"
@@ -64,8 +66,6 @@ static void usage(FILE *out)
 "                        reads everything back, then prints the --inspect report\n"
 "  --yes                 do not ask (scripts)\n"
 "  --allow-fixed         allow a disk that is neither removable nor on USB\n"
-"  -h, --help            this text\n"
-"  -V, --version         version\n"
 "\n"
 "Timestamps come from SOURCE_DATE_EPOCH, else 1980-01-01: same inputs, same bytes.\n"
 "Exit status: 0 ok, 1 failure, 2 usage error. See docs/mkimage.md.\n");
@@ -115,64 +115,14 @@ static int inspect(const char *path)
 #endif
 }
 
-/* --write-device: an image file (one argument), or the image the
- * settings describe, built in memory. */
-static int write_device(const struct mk_flash_opts *f, const char *recipe, int nset, int print,
-                        const char *inspect_path, struct mk_opts *cmd, int nargs, char **args)
-{
-    const char *bad = !f->device ? "--yes and --allow-fixed go with --write-device DEV"
-                    : print || inspect_path ? "--write-device does not combine with --print-layout or --inspect"
-                    : cmd->output ? "--write-device writes to the device, not to -o"
-                    : nargs > 1 ? "--write-device takes one image"
-                    : nargs == 1 && (recipe || nset) ? "give an image file or build settings (-c RECIPE ...), not both"
-                    : nargs == 0 && !recipe && !nset ? "--write-device DEV needs an image (or -c RECIPE)" : NULL;
-    if (bad) {
-        mk_error(NULL, "%s; see --help", bad);
-        mk_opts_free(cmd);
-        return MK_EXIT_USAGE;
-    }
-    int r;
-    if (nargs == 1) {
-        mk_opts_free(cmd);
-        r = mk_flash_file(args[0], f);
-    } else {
-        struct mk_opts opts;
-        mk_opts_init(&opts);
-        if (recipe && (r = mk_recipe_load(&opts, recipe)) != 0) {
-            mk_opts_free(cmd);
-            mk_opts_free(&opts);
-            return r;
-        }
-        mk_opts_merge(&opts, cmd);
-        free(opts.output);      /* the recipe's output file is not written */
-        opts.output = NULL;
-        struct mk_plan plan;
-        r = mk_plan_make(&plan, &opts);
-        if (r == MK_EXIT_OK) {
-            struct mk_image img = { 0 };
-            mk_plan_render(&plan, &img);
-            r = mk_flash_image(&img, recipe ? recipe : "command line", f);
-            mk_image_free(&img);
-        }
-        mk_plan_free(&plan);
-        mk_opts_free(&opts);
-    }
-    if (r == MK_EXIT_OK) {
-        printf("\n");
-        fflush(stdout);
-        r = inspect(f->device);
-    }
-    return r;
-}
-
 int main(int argc, char **argv)
 {
     struct mk_opts cmd, opts;
     mk_opts_init(&cmd);
     mk_opts_init(&opts);
     const char *recipe = NULL, *inspect_path = NULL;
-    struct mk_flash_opts flash = { 0 };
-    int print = 0, nset = 0, c;
+    struct mk_flash_cmd flash = { .inspect = inspect };
+    int print = 0, c;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:c:hV", longopts, NULL)) != -1) {
@@ -184,9 +134,9 @@ int main(int argc, char **argv)
         case OPT_PRINT: print = 1; continue;
         case OPT_INSPECT: inspect_path = optarg; continue;
         /* Command line only: a recipe must not be able to say "yes". */
-        case OPT_WRITE_DEVICE: flash.device = optarg; continue;
-        case OPT_YES: flash.yes = 1; continue;
-        case OPT_ALLOW_FIXED: flash.allow_fixed = 1; continue;
+        case OPT_WRITE_DEVICE: flash.o.device = optarg; continue;
+        case OPT_YES: flash.o.yes = 1; continue;
+        case OPT_ALLOW_FIXED: flash.o.allow_fixed = 1; continue;
         case ':':
             mk_error(argv[optind - 1], "option needs a value; see --help");
             return MK_EXIT_USAGE;
@@ -207,10 +157,13 @@ int main(int argc, char **argv)
             return MK_EXIT_USAGE;
         if (mk_opts_set(&cmd, key, optarg ? optarg : "yes", "command line", NULL) < 0)
             return MK_EXIT_USAGE;
-        nset++;
+        flash.nset++;
     }
-    if (flash.device || flash.yes || flash.allow_fixed)
-        return write_device(&flash, recipe, nset, print, inspect_path, &cmd, argc - optind, argv + optind);
+    if (flash.o.device || flash.o.yes || flash.o.allow_fixed) {
+        flash.recipe = recipe;
+        flash.other_mode = print || inspect_path;
+        return mk_flash_command(&flash, &cmd, argc - optind, argv + optind);
+    }
     if (optind < argc) {
         mk_error(argv[optind], "unexpected argument; see --help");
         return MK_EXIT_USAGE;

@@ -6,6 +6,7 @@
  *   gpt_relocate.c  the backup GPT moved to the device's last sector
  *   flash_io.c      the aligned O_DIRECT write and read-back loops, progress
  *   flash.c         the order of it all: checks, confirmation, write, verify
+ *   flash_cmd.c     the command line: an image file or a build, then --inspect
  * See docs/mkimage.md, "Writing a USB stick". */
 #ifndef HYBOOT_MK_FLASH_H
 #define HYBOOT_MK_FLASH_H
@@ -20,6 +21,22 @@ struct mk_flash_opts {
     int yes;              /* do not ask */
     int allow_fixed;      /* allow a disk that is neither removable nor on USB */
 };
+
+struct mk_opts;
+
+/* The command line's part: the options, whether a recipe (-c) or build
+ * settings were given, and main's --inspect to run on the device after. */
+struct mk_flash_cmd {
+    struct mk_flash_opts o;
+    const char *recipe;
+    int nset;                  /* build settings given as options */
+    int other_mode;            /* --print-layout or --inspect given too */
+    int (*inspect)(const char *path);
+};
+/* Runs --write-device with `nargs` positional arguments (the image, or
+ * none: build from the recipe and `cmd`, which it takes over and frees).
+ * Returns the exit status. */
+int mk_flash_command(const struct mk_flash_cmd *c, struct mk_opts *cmd, int nargs, char **args);
 
 /* Write the image file `image` / the in-memory image `img` (built from a
  * recipe; `what` names it in messages) to o->device. Returns 0 once the

@@ -17,6 +17,19 @@ source "$(dirname "$0")/../lib.sh"
 
 [ -x "$MKIMAGE" ] || { fail "mkimage built" "$MKIMAGE missing"; finish; }
 [ -f "$IMG" ] || { fail "image built" "$IMG missing"; finish; }
+# usage errors need no device: status 2, one line, before anything is opened
+usage_error() { # NAME ARGS...
+  local name=$1 rc; shift
+  "$MKIMAGE" "$@" > "$T/out" 2> "$T/err" < /dev/null; rc=$?
+  if [ "$rc" -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q '^mkimage: error: command line: ' "$T/err"; then pass "$name"
+  else fail "$name" "rc=$rc: $(cat "$T/err")"; fi
+}
+usage_error "usage: --yes without --write-device" --yes "$IMG"
+usage_error "usage: --write-device with -o" --write-device /dev/null -o "$T/x.img" "$IMG"
+usage_error "usage: --write-device with an image and a recipe" --write-device /dev/null -c "$TOP/images/disk.conf" "$IMG"
+usage_error "usage: --write-device without an image" --write-device /dev/null
+usage_error "usage: --write-device with two images" --write-device /dev/null "$IMG" "$IMG"
+
 if [ "$(id -u)" -ne 0 ] || ! command -v losetup >/dev/null; then
   echo "note: tests/flash needs root and losetup (loop devices); skipped here"; exit 0
 fi
