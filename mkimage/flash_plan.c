@@ -51,30 +51,38 @@ static void add(struct fl_plan *p, uint64_t off, uint64_t end, enum fl_kind kind
         p->check_bytes += e->len;
 }
 
-/* The allocation map says where data may be, in file-system blocks; a
- * non-sparse copy of an image (downloaded, or copied without --sparse) is
- * allocated throughout. The data really ends after the last sector that
- * is not zero: read backwards from the allocated end to find it. */
-static uint64_t trim_zeros(const struct fl_src *s, uint64_t end, uint64_t floor)
+/* Where the image's data ends: the last non-zero sector of its allocated
+ * ranges. The allocation map alone is not enough: file systems allocate
+ * whole blocks (the block holding the first sector of the backup GPT
+ * reaches back into the ESP), and a non-sparse copy of an image (a
+ * download, a cp without --sparse) is allocated throughout; so the ranges
+ * are read backwards from the last one, skipping holes, until a non-zero
+ * byte. */
+static uint64_t data_end(const struct fl_src *s, uint64_t limit)
 {
     const size_t step = 1u << 20;
+    struct fl_range *r;
+    size_t n = fl_src_ranges(s, limit, &r);
     uint8_t *buf = mk_zalloc(step);
-    while (end > floor) {
-        uint64_t a = end - floor > step ? end - step : floor;
-        a = a / 512 * 512;
-        if (fl_src_read(s, a, buf, (size_t)(end - a)) < 0)
-            break;                  /* reported when it is written */
-        size_t i = (size_t)(end - a);
-        while (i && !buf[i - 1])
-            i--;
-        if (i) {
-            end = a + mk_align_up(i, 512);
-            break;
+    uint64_t end = 0;
+    while (n-- > 0 && !end) {
+        for (uint64_t b = r[n].end; b > r[n].start && !end;) {
+            uint64_t a = b - r[n].start > step ? b - step : r[n].start;
+            if (fl_src_read(s, a, buf, (size_t)(b - a)) < 0) {
+                end = b;            /* reported when it is written */
+                break;
+            }
+            size_t i = (size_t)(b - a);
+            while (i && !buf[i - 1])
+                i--;
+            if (i)
+                end = a + i;
+            b = a;
         }
-        end = a;
     }
     free(buf);
-    return end > floor ? end : floor;
+    free(r);
+    return end;
 }
 
 /* Reads and checks the image's primary GPT; fills the relocated headers
@@ -154,8 +162,7 @@ int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size,
         p->mbr_grown = mk_mbr_grow_protective(p->mbr, s->size / 512, dev_sectors);
     }
 
-    uint64_t end = min64(mk_align_up(fl_src_data_end(s, limit), 512), limit);
-    end = trim_zeros(s, end, min_end);
+    uint64_t end = max64(data_end(s, limit), min_end);
     end = min64(mk_align_up(end, ALIGN), limit);
     p->data_end = end;
     uint64_t head = min64(FL_HEAD, end);

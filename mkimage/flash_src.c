@@ -104,35 +104,50 @@ int fl_src_read(const struct fl_src *s, uint64_t off, uint8_t *buf, size_t len)
     return 0;
 }
 
-uint64_t fl_src_data_end(const struct fl_src *s, uint64_t limit)
+/* Appends [a, b) to the list, merging with the last range when they touch. */
+static void push(struct fl_range **r, size_t *n, uint64_t a, uint64_t b)
 {
-    uint64_t end = 0;
+    if (a >= b)
+        return;
+    if (*n && (*r)[*n - 1].end >= a) {
+        if (b > (*r)[*n - 1].end)
+            (*r)[*n - 1].end = b;
+        return;
+    }
+    *r = mk_realloc(*r, (*n + 1) * sizeof **r);
+    (*r)[(*n)++] = (struct fl_range){ a, b };
+}
+
+size_t fl_src_ranges(const struct fl_src *s, uint64_t limit, struct fl_range **out)
+{
+    struct fl_range *r = NULL;
+    size_t n = 0;
+    if (limit > s->size)
+        limit = s->size;
     if (s->fd < 0) {
         for (size_t i = 0; i < s->nchunks; i++) {
             const struct mk_chunk *c = &s->chunk[i];
-            if (c->len && c->off < limit) {
-                uint64_t e = c->off + c->len < limit ? c->off + c->len : limit;
-                if (e > end)
-                    end = e;
-            }
+            push(&r, &n, c->off, c->off + c->len < limit ? c->off + c->len : limit);
         }
-        return end;
+        *out = r;
+        return n;
     }
     off_t pos = 0;
     while ((uint64_t)pos < limit) {
         off_t d = lseek(s->fd, pos, SEEK_DATA);
-        if (d < 0) {
-            /* ENXIO: no data after pos. Anything else: the file system
-             * cannot say, so all of it counts as data. */
-            return errno == ENXIO ? end : limit;
+        if (d < 0 && errno == ENXIO)
+            break;                                  /* no data after pos */
+        off_t h = d < 0 ? -1 : lseek(s->fd, d, SEEK_HOLE);
+        if (h < 0) {
+            /* The file system cannot say: all the rest counts as data. */
+            push(&r, &n, (uint64_t)pos, limit);
+            break;
         }
         if ((uint64_t)d >= limit)
             break;
-        off_t h = lseek(s->fd, d, SEEK_HOLE);
-        if (h < 0)
-            return limit;
-        end = (uint64_t)h < limit ? (uint64_t)h : limit;
+        push(&r, &n, (uint64_t)d, (uint64_t)h < limit ? (uint64_t)h : limit);
         pos = h;
     }
-    return end;
+    *out = r;
+    return n;
 }

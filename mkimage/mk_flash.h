@@ -62,8 +62,11 @@ void fl_src_from_image(struct fl_src *s, const struct mk_image *img, const char 
 void fl_src_close(struct fl_src *s);
 /* len bytes at off (zeros past the end); -1 with errno on a read error. */
 int fl_src_read(const struct fl_src *s, uint64_t off, uint8_t *buf, size_t len);
-/* End of the last allocated byte below `limit` (0 when none). */
-uint64_t fl_src_data_end(const struct fl_src *s, uint64_t limit);
+/* The allocated ranges below `limit`, sorted and merged: the file's
+ * SEEK_DATA/SEEK_HOLE map (everything when the file system cannot say),
+ * or the chunks. *out is to be freed. */
+struct fl_range { uint64_t start, end; };
+size_t fl_src_ranges(const struct fl_src *s, uint64_t limit, struct fl_range **out);
 
 /* Backup GPT moved to the last sector of a disk of dev_sectors: the new
  * primary header (alternate LBA, last usable LBA, CRC) and the backup
