@@ -116,7 +116,8 @@ static void describe_plan(const struct fl_plan *p, const struct fl_src *s)
     mk_format_size(p->img_size, img, sizeof img);
     mk_format_size(p->data_end, data, sizeof data);
     mk_format_size(p->write_bytes, total, sizeof total);
-    printf("image %s: %s, data in the first %s; %s to write", s->name, img, data, total);
+    printf("image %s%s: %s, data in the first %s; %s to write", s->fd < 0 ? "built from " : "", s->name, img,
+           data, total);
     if (p->gpt && p->dev_size != p->img_size)
         printf(", backup GPT moved to the last sector (%llu)", (unsigned long long)p->backup_lba);
     printf("\n");

@@ -316,10 +316,11 @@ expect_eq "primary header: only the alternate LBA, last usable LBA and CRC chang
 if [ -f "/sys/block/${U#/dev/}/${U#/dev/}p2/partition" ]; then pass "the kernel reread the partition table (BLKRRPART)"
 else echo "note: this kernel does not parse GPT itself; BLKRRPART's effect is not checked"; fi
 
-check "boots under SeaBIOS from the written stick (SELFTEST PASS)" \
-  "$TOP/tests/boot/qemu-boot.sh" --fw bios --image "$T/stick.img" --exit 33
-check "boots under OVMF from the written stick (SELFTEST PASS)" \
-  "$TOP/tests/boot/qemu-boot.sh" --fw uefi --image "$T/stick.img" --exit 33
+# the stick's backing file, attached the way a stick is: usb-storage on xHCI
+check "boots under SeaBIOS from the written stick as a USB disk (SELFTEST PASS)" \
+  "$TOP/tests/boot/qemu-boot.sh" --fw bios --bus usb-xhci --image "$T/stick.img" --exit 33
+check "boots under OVMF from the written stick as a USB disk (SELFTEST PASS)" \
+  "$TOP/tests/boot/qemu-boot.sh" --fw uefi --bus usb-xhci --image "$T/stick.img" --exit 33
 
 # a non-sparse copy of the image: the same bytes written (zeros at the end
 # of its allocated data are found by reading, not by the allocation map)
