@@ -237,6 +237,7 @@ int bd_probe(const char *path, struct bd_info *d)
     d->size = read_u64(d->sys, "size", 0) * 512;
     d->logical_block = (unsigned)read_u64(d->sys, "queue/logical_block_size", 512);
     d->removable = read_u64(d->sys, "removable", 0) == 1;
+    d->readonly = read_u64(d->sys, "ro", 0) == 1;
     find_transport(d->sys, d->transport);
     read_identity(d);
     read_parts(d);

@@ -139,6 +139,10 @@ static int flash(const struct fl_src *s, const struct mk_flash_opts *o)
                          "add --allow-fixed if you are sure", d.transport);
         goto out;
     }
+    if (d.readonly) {
+        mk_error(d.path, "is read-only (a write-protect switch?): nothing written");
+        goto out;
+    }
     if (d.logical_block != 512) {
         mk_error(d.path, "has %u-byte sectors: the image's partition tables count 512-byte sectors, "
                          "so no firmware would find them there", d.logical_block);

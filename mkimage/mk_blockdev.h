@@ -30,6 +30,7 @@ struct bd_info {
     uint64_t size;              /* bytes (sysfs "size" x 512) */
     unsigned logical_block;     /* bytes per logical sector */
     int      removable;         /* sysfs "removable" */
+    int      readonly;          /* sysfs "ro": a write-protect switch, losetup -r */
     char     transport[16];     /* usb, sata, nvme, mmc, virtio, scsi, virtual, unknown */
     char     vendor[64], model[PATH_MAX];
     struct bd_part *part;

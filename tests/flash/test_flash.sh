@@ -98,7 +98,7 @@ fake_sysfs() {
     dir=$root/devices/virtual/block/$name
   fi
   mkdir -p "$dir/holders" "$dir/queue"
-  cp "$real/dev" "$real/size" "$dir/"; echo "$rm" > "$dir/removable"
+  cp "$real/dev" "$real/size" "$real/ro" "$dir/"; echo "$rm" > "$dir/removable"
   cp "$real/queue/logical_block_size" "$dir/queue/"
   rel_link "$dir" "$root/dev/block/$(cat "$real/dev")"
   for p in "$real/$name"p*; do
@@ -200,6 +200,10 @@ if newloop K "$T/small.img" --sector-size 4096 2>/dev/null && [ "$(blockdev --ge
     "$MKIMAGE" --write-device "$K" --yes --allow-fixed "$IMG"
 else echo "note: this losetup cannot make 4096-byte sectors; that refusal is not tested"; fi
 
+if newloop R "$T/a.img" -r; then
+  refused "refuses a read-only device" "is read-only" "$T/a.img" "$MKIMAGE" --write-device "$R" --yes --allow-fixed "$IMG"
+  droploop "$R"
+else fail "refuses a read-only device" "losetup -r failed"; fi
 refused "refuses without a terminal and without --yes" "no terminal to ask on: add --yes" "$T/a.img" \
   env HYBOOT_SYSFS_ROOT="$FS" "$MKIMAGE" --write-device "$A" "$IMG"
 refused "refuses a damaged image (GPT entries CRC)" "primary GPT: entries CRC mismatch" "$T/a.img" \
