@@ -44,7 +44,7 @@ Q := @
 endif
 
 # ---- user-facing targets --------------------------------------------------
-.PHONY: help deps all disk.img test test-quick test-row run-bios run-uefi bench clean
+.PHONY: help deps all disk.img flash test test-quick test-row run-bios run-uefi bench clean
 
 help:
 	@echo "hyboot targets:"
@@ -54,6 +54,8 @@ help:
 	@echo "  make test-row ROW=NAME   one row of the boot matrix (tests/boot/matrix.tsv)"
 	@echo "  make run-bios     boot $(IMG) in QEMU with SeaBIOS"
 	@echo "  make run-uefi     boot $(IMG) in QEMU with OVMF"
+	@echo "  make flash DEV=/dev/sdX   write $(IMG) to a USB stick: checks, asks, writes, verifies"
+	@echo "                    (FLASH_OPTS=\"--yes --allow-fixed\" for scripts / non-USB disks)"
 	@echo "  make bench        benchmarks (bench/): mkimage vs standard tools, boot vs GRUB"
 	@echo "  make deps         check/install the Debian packages the project needs"
 	@echo "  make clean        remove build/ and built images"
@@ -92,8 +94,14 @@ disk.img: $(IMG)
 	@echo "Built $(IMG) ($$(du -h --apparent-size $(IMG) | cut -f1), $$(du -h $(IMG) | cut -f1) on disk)."
 	@echo "  boot it:   make run-bios    or    make run-uefi"
 	@echo "  inspect:   $(MKIMAGE) --inspect $(IMG)"
-	@echo "  flash it:  sudo dd if=$(IMG) of=/dev/sdX bs=4M conv=fsync status=progress"
-	@echo "             (find sdX with lsblk; every byte on that device is overwritten)"
+	@echo "  flash it:  make flash DEV=/dev/sdX   (a USB stick; find it with lsblk -d -o NAME,SIZE,TRAN,MODEL)"
+
+# The write runs as root (sudo when make does not); the build does not.
+flash: $(IMG)
+	@if [ -z "$(DEV)" ]; then \
+	  echo "usage: make flash DEV=/dev/sdX  [FLASH_OPTS=\"--yes --allow-fixed\"]"; \
+	  echo "disks here:"; lsblk -d -o NAME,SIZE,TRAN,RM,MODEL 2>/dev/null | sed 's/^/  /'; exit 2; fi
+	$(Q)$$([ "$$(id -u)" -eq 0 ] || echo sudo) $(MKIMAGE) --write-device $(DEV) $(FLASH_OPTS) $(IMG)
 
 clean:
 	rm -rf $(B) images/*.img

@@ -165,8 +165,8 @@ int mk_output_check(const char *path, const struct mk_write_opts *o)
         }
         if (S_ISBLK(st.st_mode)) {
             if (!o->force_device) {
-                mk_error(path, "is a block device: writing to a device needs --force-device "
-                               "(or write an image file and dd it)");
+                mk_error(path, "is a block device: writing to a device needs --force-device; "
+                               "for a USB stick use --write-device %s (checked, verified)", path);
                 return -1;
             }
             if (device_mounted(st.st_rdev)) {

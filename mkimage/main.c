@@ -2,6 +2,7 @@
  * one disk image (GPT + hybrid MBR, FAT ESP). This file is the command
  * line; the work is in plan.c and the writers it calls. */
 #include "mk.h"
+#include "mk_flash.h"
 #include "mk_image.h"
 #include "mk_opts.h"
 #include "mk_plan.h"
@@ -21,6 +22,8 @@ static void usage(FILE *out)
 "usage: mkimage -o IMAGE --kernel FILE [--efi FILE] [--stage1 FILE --stage2 FILE] [options]\n"
 "       mkimage -c RECIPE [options]        (options override the recipe)\n"
 "       mkimage --inspect IMAGE            (check an image or a written device)\n"
+"       mkimage --write-device DEV [--yes] [--allow-fixed] IMAGE   (write an image to a USB stick)\n"
+"       mkimage -c RECIPE --write-device DEV [...]                (build and write in one go)\n"
 "\n"
 "Builds one disk image that boots the kernel under legacy BIOS and UEFI:\n"
 "GPT + hybrid MBR, stage2 in a BIOS boot partition, a FAT ESP holding\n"
@@ -55,6 +58,15 @@ static void usage(FILE *out)
 "  -h, --help            this text\n"
 "  -V, --version         version\n"
 "\n"
+"writing a USB stick:\n"
+"  --write-device DEV    write the image (IMAGE, or the one built from the settings) to the\n"
+"                        whole disk DEV: refuses partitions, mounted/swap/LVM/RAID disks, the\n"
+"                        disk holding /, too small or fixed disks; asks you to type DEV's name;\n"
+"                        writes only the image's data, moves the backup GPT to the end,\n"
+"                        reads everything back, then prints the --inspect report\n"
+"  --yes                 do not ask (scripts)\n"
+"  --allow-fixed         allow a disk that is neither removable nor on USB\n"
+"\n"
 "Timestamps come from SOURCE_DATE_EPOCH, else 1980-01-01: same inputs, same bytes.\n"
 "Exit status: 0 ok, 1 failure, 2 usage error. See docs/mkimage.md.\n");
 }
@@ -62,7 +74,7 @@ static void usage(FILE *out)
 enum {
     OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
     OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
-    OPT_PRINT, OPT_INSPECT,
+    OPT_PRINT, OPT_INSPECT, OPT_WRITE_DEVICE, OPT_YES, OPT_ALLOW_FIXED,
 };
 
 static const struct option longopts[] = {
@@ -85,6 +97,9 @@ static const struct option longopts[] = {
     { "force-device", no_argument, 0, OPT_FORCE },
     { "print-layout", no_argument, 0, OPT_PRINT },
     { "inspect", required_argument, 0, OPT_INSPECT },
+    { "write-device", required_argument, 0, OPT_WRITE_DEVICE },
+    { "yes", no_argument, 0, OPT_YES },
+    { "allow-fixed", no_argument, 0, OPT_ALLOW_FIXED },
     { "help", no_argument, 0, 'h' },
     { "version", no_argument, 0, 'V' },
     { 0, 0, 0, 0 },
@@ -106,6 +121,7 @@ int main(int argc, char **argv)
     mk_opts_init(&cmd);
     mk_opts_init(&opts);
     const char *recipe = NULL, *inspect_path = NULL;
+    struct mk_flash_cmd flash = { .inspect = inspect };
     int print = 0, c;
 
     opterr = 0;
@@ -117,6 +133,10 @@ int main(int argc, char **argv)
         case 'c': recipe = optarg; continue;
         case OPT_PRINT: print = 1; continue;
         case OPT_INSPECT: inspect_path = optarg; continue;
+        /* Command line only: a recipe must not be able to say "yes". */
+        case OPT_WRITE_DEVICE: flash.o.device = optarg; continue;
+        case OPT_YES: flash.o.yes = 1; continue;
+        case OPT_ALLOW_FIXED: flash.o.allow_fixed = 1; continue;
         case ':':
             mk_error(argv[optind - 1], "option needs a value; see --help");
             return MK_EXIT_USAGE;
@@ -137,6 +157,12 @@ int main(int argc, char **argv)
             return MK_EXIT_USAGE;
         if (mk_opts_set(&cmd, key, optarg ? optarg : "yes", "command line", NULL) < 0)
             return MK_EXIT_USAGE;
+        flash.nset++;
+    }
+    if (flash.o.device || flash.o.yes || flash.o.allow_fixed) {
+        flash.recipe = recipe;
+        flash.other_mode = print || inspect_path;
+        return mk_flash_command(&flash, &cmd, argc - optind, argv + optind);
     }
     if (optind < argc) {
         mk_error(argv[optind], "unexpected argument; see --help");

@@ -21,6 +21,8 @@ pkgs=(
   python3            # tests: screendump comparison, bench statistics
   xxd                # tests: byte patching
   procps             # tests: pgrep, to stop every QEMU of an interrupted matrix
+  util-linux         # tests/flash: blkid, blockdev, partx, mkswap (losetup/swapon: mount, essential)
+  e2fsprogs          # tests/flash: an old ext4 on the "used stick"
 )
 case "$(uname -m)" in
   x86_64) ;;
