@@ -16,6 +16,7 @@
 #include "mem.h"
 #include "memmap.h"
 #include "selftest.h"
+#include "selftest_v2.h"
 #include "serial.h"
 #include "timing.h"
 #include "variant.h"
@@ -75,6 +76,10 @@ static void print_summary(const struct boot_info *bi, const char *cmdline)
         kprintf("hyboot: kernel framebuffer: VGA text %ux%u\n", fb->width, fb->height);
     else
         kprintf("hyboot: kernel framebuffer: none (serial only)\n");
+
+    char v2[256];
+    v2_summary_line(bi, v2, sizeof v2);
+    kprintf("%s\n", v2);
 
     kprintf("hyboot: kernel cmdline: \"%s\"\n", cmdline);
 }
