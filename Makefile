@@ -54,6 +54,7 @@ help:
 	@echo "  make test-row ROW=NAME   one row of the boot matrix (tests/boot/matrix.tsv)"
 	@echo "  make run-bios     boot $(IMG) in QEMU with SeaBIOS"
 	@echo "  make run-uefi     boot $(IMG) in QEMU with OVMF"
+	@echo "  make debug-bios   same as run-bios, halted for GDB (docs/debugging.md); also debug-uefi"
 	@echo "  make bench        benchmarks (bench/): mkimage vs standard tools, boot vs GRUB"
 	@echo "  make deps         check/install the Debian packages the project needs"
 	@echo "  make clean        remove build/ and built images"
@@ -83,6 +84,7 @@ include uefi/build.mk
 include images/build.mk
 include tests/build.mk
 include bench/build.mk
+include scripts/debug.mk
 
 all: $(ALL_TARGETS)
 

@@ -21,6 +21,7 @@ pkgs=(
   python3            # tests: screendump comparison, bench statistics
   xxd                # tests: byte patching
   procps             # tests: pgrep, to stop every QEMU of an interrupted matrix
+  gdb                # make debug-bios/debug-uefi; tests/kernel/test_debug.sh
 )
 case "$(uname -m)" in
   x86_64) ;;
