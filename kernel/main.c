@@ -1,7 +1,7 @@
 /* kmain: what the kernel does after _start (entry.S) gave it a stack.
  *
  *   Hello World!                        first, on serial and screen
- *   boot summary                        firmware, memory, framebuffer, cmdline, timing
+ *   boot summary                        firmware, memory, framebuffer, v2 fields, cmdline, timing
  *   crash=ud|pf|gp|de|stack             deliberate exception (tests the panic path)
  *   test                                self-test, QEMU exit 33 (pass) / 35 (fail)
  *   bench                               exit QEMU right after the timing line

@@ -274,10 +274,11 @@ static void check_hhdm(struct st *st, const struct boot_info *bi)
                 (unsigned long long)bi->hhdm_size, (unsigned long long)top, (unsigned long long)fb_end);
         return;
     }
-    /* the direct map shares the kernel's half: it must stay below it */
+    /* the direct map shares the higher half with the kernel: below it */
     st->checks++;
-    if (bi->hhdm_size > 0x7f8000000000ULL - 1 * GiB) {
-        st_fail(st, "hhdm_size 0x%llx runs into the kernel's address range", (unsigned long long)bi->hhdm_size);
+    if (bi->hhdm_size > bi->kernel_virt_base - bi->hhdm_offset) {
+        st_fail(st, "hhdm_size 0x%llx runs into the kernel's mapping at 0x%llx", (unsigned long long)bi->hhdm_size,
+                (unsigned long long)bi->kernel_virt_base);
         return;
     }
     st->checks++;
