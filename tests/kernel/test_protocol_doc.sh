@@ -8,7 +8,7 @@ DOC=$TOP/docs/protocol.md
 
 awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' "$DOC" > "$T/examples.c"
 n=$(grep -c '^```c$' "$DOC")
-[ "$n" -ge 6 ] && pass "docs/protocol.md has $n C examples" || fail "docs/protocol.md has C examples" "found $n"
+if [ "$n" -ge 6 ]; then pass "docs/protocol.md has $n C examples"; else fail "docs/protocol.md has C examples" "found $n"; fi
 {
   printf '#include <stddef.h>\n#include <stdint.h>\n#include "boot_info.h"\n'
   cat "$T/examples.c"

@@ -21,7 +21,8 @@ expect_match "inside the checkout HYBOOT defaults to the template's parent" "$ou
 # waits for the last line, takes a screendump through a monitor socket,
 # then ends that group.
 run_target() {
-  local fw=$1 log=$T/run-$fw.log mon=$T/mon-$fw
+  local fw=$1
+  local log=$T/run-$fw.log mon=$T/mon-$fw
   setsid make -s -C "$T/tpl" HYBOOT="$TOP" "run-$fw" QEMU_ARGS="-monitor unix:$mon,server,nowait" \
     </dev/null >"$log" 2>&1 &
   local pid=$! deadline=$(( $(date +%s) + 120 )) ok=0
