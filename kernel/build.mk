@@ -18,7 +18,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --bui
 KERNEL_HOST_SRCS := kernel/fbrender.c kernel/textcon.c kernel/cmdline.c kernel/timing.c kernel/fwtables.c \
 	kernel/unixtime.c
 KERNEL_SRCS := $(KERNEL_HOST_SRCS) kernel/main.c kernel/cpu.c kernel/kprint.c kernel/selftest.c \
-	kernel/selftest_util.c kernel/selftest_v2.c kernel/vm.c kernel/rtc.c
+	kernel/selftest_util.c kernel/selftest_v2.c kernel/summary_v2.c kernel/vm.c kernel/rtc.c
 KERNEL_ASM := kernel/entry.S kernel/isr.S
 KERNEL_COMMON := fmt mem mem_util serial memmap sha256 crc32 paging
 
