@@ -56,6 +56,7 @@ help:
 	@echo "  make run-uefi     boot $(IMG) in QEMU with OVMF"
 	@echo "  make flash DEV=/dev/sdX   write $(IMG) to a USB stick: checks, asks, writes, verifies"
 	@echo "                    (FLASH_OPTS=\"--yes --allow-fixed\" for scripts / non-USB disks)"
+	@echo "  make debug-bios   same as run-bios, halted for GDB (docs/debugging.md); also debug-uefi"
 	@echo "  make bench        benchmarks (bench/): mkimage vs standard tools, boot vs GRUB"
 	@echo "  make deps         check/install the Debian packages the project needs"
 	@echo "  make clean        remove build/ and built images"
@@ -86,6 +87,7 @@ include uefi/build.mk
 include images/build.mk
 include tests/build.mk
 include bench/build.mk
+include scripts/debug.mk
 
 all: $(ALL_TARGETS)
 

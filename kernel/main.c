@@ -1,7 +1,7 @@
 /* kmain: what the kernel does after _start (entry.S) gave it a stack.
  *
  *   Hello World!                        first, on serial and screen
- *   boot summary                        firmware, memory, framebuffer, cmdline, timing
+ *   boot summary                        firmware, memory, framebuffer, v2 fields, cmdline, timing
  *   crash=ud|pf|gp|de|stack             deliberate exception (tests the panic path)
  *   test                                self-test, QEMU exit 33 (pass) / 35 (fail)
  *   bench                               exit QEMU right after the timing line
@@ -16,6 +16,7 @@
 #include "mem.h"
 #include "memmap.h"
 #include "selftest.h"
+#include "selftest_v2.h"
 #include "serial.h"
 #include "timing.h"
 #include "variant.h"
@@ -75,6 +76,10 @@ static void print_summary(const struct boot_info *bi, const char *cmdline)
         kprintf("hyboot: kernel framebuffer: VGA text %ux%u\n", fb->width, fb->height);
     else
         kprintf("hyboot: kernel framebuffer: none (serial only)\n");
+
+    char v2[256];
+    v2_summary_line(bi, v2, sizeof v2);
+    kprintf("%s\n", v2);
 
     kprintf("hyboot: kernel cmdline: \"%s\"\n", cmdline);
 }

@@ -15,7 +15,14 @@ static const uint64_t *table(uint64_t entry)
 
 uint64_t vm_translate(uint64_t virt, int *ok)
 {
+    uint64_t size;
+    return vm_translate_page(virt, ok, &size);
+}
+
+uint64_t vm_translate_page(uint64_t virt, int *ok, uint64_t *page_size)
+{
     *ok = 0;
+    *page_size = 0;
     uint64_t e = read_cr3();
     for (int level = 3; level >= 0; level--) {
         unsigned shift = 12 + 9 * (unsigned)level;
@@ -26,10 +33,29 @@ uint64_t vm_translate(uint64_t virt, int *ok)
         if (level == 0 || ((level == 1 || level == 2) && (e & PTE_PS))) {
             uint64_t page_mask = (1ULL << shift) - 1;
             *ok = 1;
+            *page_size = page_mask + 1;
             return ((e & ADDR_MASK) & ~page_mask) | (virt & page_mask);
         }
     }
     return 0;
+}
+
+int vm_identity(uint64_t phys, uint64_t len)
+{
+    if (len == 0)
+        len = 1;
+    if (phys + len < phys || phys + len > 0x0000800000000000ULL)
+        return 0;
+    /* one walk per page, or per large page where one maps the range */
+    uint64_t end = phys + len;
+    for (uint64_t a = phys; a < end;) {
+        int ok;
+        uint64_t size;
+        if (vm_translate_page(a, &ok, &size) != a || !ok)
+            return 0;
+        a = (a & ~(size - 1)) + size;
+    }
+    return 1;
 }
 
 uint64_t vm_find_unmapped(void)

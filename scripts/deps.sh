@@ -23,6 +23,7 @@ pkgs=(
   procps             # tests: pgrep, to stop every QEMU of an interrupted matrix
   util-linux         # tests/flash: blkid, blockdev, partx, mkswap (losetup/swapon: mount, essential)
   e2fsprogs          # tests/flash: an old ext4 on the "used stick"
+  gdb                # make debug-bios/debug-uefi; tests/kernel/test_debug.sh
 )
 case "$(uname -m)" in
   x86_64) ;;

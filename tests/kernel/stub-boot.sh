@@ -4,24 +4,29 @@
 #
 #   tests/kernel/stub-boot.sh [options] KERNEL.elf "STUB OPTIONS -- KERNEL CMDLINE"
 #     --mem SIZE         (default 512M)     --machine pc|q35 (default q35)
-#     --vga std|none     (default std)
+#     --vga std|none     (default std)       --cpu MODEL (default QEMU's)
+#     --module "FILE [STRING]"  a boot module (repeatable; no commas)
 #     --expect REGEX     serial must match (grep -E); repeatable
 #     --exit N           QEMU must exit with this status (33 pass, 35 fail)
+#     --no-exit-device   leave out isa-debug-exit (the kernel halts instead)
 #     --screendump FILE  after the expectations matched, save the screen
 #     --timeout S        (default 60)      --log FILE  keep the serial log
 # Exit 0 when all expectations held; otherwise prints why and the log tail.
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=${B:-$TOP/build}
-mem=512M machine=q35 vga=std timeout=${BOOT_TIMEOUT:-60} want_exit= shot= log=
-expects=()
+mem=512M machine=q35 vga=std cpu= exitdev=1 timeout=${BOOT_TIMEOUT:-60} want_exit= shot= log=
+expects=() modules=
 while [ $# -gt 2 ]; do
   case "$1" in
     --mem) mem=$2; shift ;;
     --machine) machine=$2; shift ;;
     --vga) vga=$2; shift ;;
+    --cpu) cpu=$2; shift ;;
+    --module) modules+=",$2"; shift ;;
     --expect) expects+=("$2"); shift ;;
     --exit) want_exit=$2; shift ;;
+    --no-exit-device) exitdev=0; shift; continue ;;
     --screendump) shot=$2; shift ;;
     --timeout) timeout=$2; shift ;;
     --log) log=$2; shift ;;
@@ -44,8 +49,9 @@ trap cleanup EXIT
 : > "$log"
 cmd=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "$mem" -no-reboot -net none -vga "$vga"
      -display none -serial "file:$log" -monitor "unix:$tmp/mon,server,nowait"
-     -device isa-debug-exit,iobase=0xf4,iosize=0x04
-     -kernel "$B/tests/mbstub.elf" -initrd "$kernel" -append "$append")
+     -kernel "$B/tests/mbstub.elf" -initrd "$kernel$modules" -append "$append")
+[ -n "$cpu" ] && cmd+=(-cpu "$cpu")
+[ "$exitdev" -eq 1 ] && cmd+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 "${cmd[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
 qpid=$!
 

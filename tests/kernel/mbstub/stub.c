@@ -11,10 +11,14 @@
  *   fb=none | fb=vga | fb=WxHxBPP   display handed over (default vga);
  *                                   WxHxBPP programs QEMU's Bochs VBE
  *   pitchpad=N                      N extra pixels per framebuffer line
- *   corrupt=magic|map|stack|pad|kernelbase|bss
+ *   corrupt=magic|map|stack|pad|kernelbase|bss, and those of v2.c
  *                                   break one promise on purpose, so the
  *                                   self-test's failure paths are tested
- * Never part of an image: the real loaders are bios/ and uefi/. */
+ *   hhdm=none                       no direct map (the v1 layout)
+ *   efi=fake, newer                 see v2.c
+ * Further -initrd files ("kernel.elf,/path/mod args,...") become boot
+ * modules (v2.c). Never part of an image: the real loaders are bios/ and
+ * uefi/. */
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -26,6 +30,7 @@
 #include "memmap.h"
 #include "paging.h"
 #include "serial.h"
+#include "stub.h"
 #include "tsc.h"
 
 #define MiB (1024ULL * 1024)
@@ -35,9 +40,6 @@ struct mb_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
     uint32_t syms[4];
     uint32_t mmap_length, mmap_addr;
-};
-struct mb_module {
-    uint32_t start, end, string, reserved;
 };
 struct mb_mmap {
     uint32_t size;
@@ -51,10 +53,10 @@ void stub_main(uint32_t magic, const struct mb_info *mbi) __attribute__((noretur
 uint64_t lm_entry, lm_boot_info, lm_stack;
 
 static struct boot_mmap_entry map_buf[256];
-static struct mm_map map;
+struct mm_map stub_map;
+#define map stub_map
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
     char buf[256];
     va_list ap;
@@ -66,7 +68,7 @@ static void say(const char *fmt, ...)
     serial_puts("\n");
 }
 
-static __attribute__((noreturn)) void die(const char *why)
+void die(const char *why)
 {
     say("error: %s", why);
     outb(QEMU_EXIT_PORT, 0x7f);
@@ -76,7 +78,7 @@ static __attribute__((noreturn)) void die(const char *why)
 
 /* Usable memory below 4 GiB (32-bit code reaches nothing else), taken
  * from the map and zeroed. */
-static uint64_t take(uint64_t size, uint64_t align, uint32_t type)
+uint64_t take(uint64_t size, uint64_t align, uint32_t type)
 {
     uint64_t a = mm_find_usable(&map, size, align, 1 * MiB, 4 * GiB);
     if (!a || mm_set(&map, a, size, type))
@@ -91,10 +93,18 @@ static uint64_t alloc_table(void *ctx)
     return take(4096, 4096, BOOT_MEM_LOADER);
 }
 
-static uint32_t pci_read(uint32_t bus, uint32_t dev, uint32_t fn, uint32_t off)
+uint32_t pci_read(uint32_t bus, uint32_t dev, uint32_t fn, uint32_t off)
 {
     outl(0xcf8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (off & 0xfc));
     return inl(0xcfc);
+}
+
+uint32_t pci_find(uint32_t vendor_device)
+{
+    for (uint32_t dev = 0; dev < 32; dev++)
+        if (pci_read(0, dev, 0, 0) == vendor_device)
+            return dev;
+    return ~0u;
 }
 
 static void vbe_write(uint16_t index, uint16_t value)
@@ -107,10 +117,8 @@ static void vbe_write(uint16_t index, uint16_t value)
  * framebuffer is BAR0 of PCI device 1234:1111. */
 static void setup_vbe(struct boot_framebuffer *fb, uint32_t w, uint32_t h, uint32_t bpp, uint32_t pad)
 {
-    uint32_t bar = 0;
-    for (uint32_t dev = 0; dev < 32 && !bar; dev++)
-        if (pci_read(0, dev, 0, 0) == 0x11111234)
-            bar = pci_read(0, dev, 0, 0x10) & ~0xfu;
+    uint32_t dev = pci_find(0x11111234);
+    uint32_t bar = dev == ~0u ? 0 : pci_read(0, dev, 0, 0x10) & ~0xfu;
     if (!bar)
         die("fb=: no Bochs VGA (1234:1111) on PCI bus 0");
     vbe_write(4, 0);          /* disable */
@@ -162,12 +170,18 @@ static const char *find_separator(const char *s)
     return 0;
 }
 
-/* "key=" value of a word in s[0..n) as a pointer into s, or NULL. */
-static const char *opt(const char *s, const char *end, const char *key)
+/* The stub's own options: the words before "--". */
+static const char *opts_start, *opts_end;
+
+/* opt("fb=") finds a word starting with "fb=" and points past the '=';
+ * opt("corrupt=map") finds exactly that word. NULL when absent. Several
+ * corrupt= words may be given. */
+const char *opt(const char *key)
 {
     size_t k = strlen(key);
-    for (const char *p = s; p + k <= end; p++)
-        if ((p == s || p[-1] == ' ') && strncmp(p, key, k) == 0)
+    for (const char *p = opts_start; p + k <= opts_end; p++)
+        if ((p == opts_start || p[-1] == ' ') && strncmp(p, key, k) == 0 &&
+            (key[k - 1] == '=' || p + k == opts_end || p[k] == ' '))
             return p + k;
     return 0;
 }
@@ -196,7 +210,8 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
     hy_strlcpy(cl_copy, (mbi->flags & 4) ? (const char *)(uintptr_t)mbi->cmdline : "", sizeof cl_copy);
     const char *cl = cl_copy;
     const char *sep = find_separator(cl);
-    const char *opt_end = sep ? sep : cl + strlen(cl);
+    opts_start = cl;
+    opts_end = sep ? sep : cl + strlen(cl);
     const char *kcmd = sep ? sep + 2 : "";
     say("command line \"%s\"", cl);
     while (*kcmd == ' ')
@@ -205,6 +220,7 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
     if (!(mbi->flags & 8) || mbi->mods_count < 1)
         die("no kernel module (-initrd kernel.elf)");
     const struct mb_module mod_copy = *(const struct mb_module *)(uintptr_t)mbi->mods_addr, *mod = &mod_copy;
+    v2_save_modules((const struct mb_module *)(uintptr_t)mbi->mods_addr + 1, mbi->mods_count - 1);
     if (!(mbi->flags & 64))
         die("no memory map from the multiboot loader");
 
@@ -222,6 +238,7 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
     mm_set(&map, 0, 4096, BOOT_MEM_RESERVED); /* real-mode IVT / BDA */
     mm_set(&map, (uintptr_t)__stub_start, (uintptr_t)__stub_end - (uintptr_t)__stub_start, BOOT_MEM_LOADER);
     mm_set(&map, mod->start & ~0xfffu, ((mod->end + 0xfff) & ~0xfffu) - (mod->start & ~0xfffu), BOOT_MEM_LOADER);
+    v2_mark_modules();
 
     /* the kernel */
     const void *file = (const void *)(uintptr_t)mod->start;
@@ -237,9 +254,9 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
 
     /* display */
     struct boot_framebuffer fb = { 0 };
-    const char *fbo = opt(cl, opt_end, "fb=");
+    const char *fbo = opt("fb=");
     uint32_t pad = 0;
-    const char *pp = opt(cl, opt_end, "pitchpad=");
+    const char *pp = opt("pitchpad=");
     if (pp)
         pad = num(&pp);
     if (fbo && strncmp(fbo, "none", 4) == 0) {
@@ -265,6 +282,7 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
     /* boot_info, cmdline and the map copy share two pages; the stack */
     uint64_t info_page = take(8192, 4096, BOOT_MEM_LOADER);
     uint64_t stack = take(64 * 1024, 4096, BOOT_MEM_LOADER);
+    v2_prepare();
 
     /* page tables: identity up to max(4 GiB, top of the map), kernel span
      * at its link address, framebuffer (already inside 4 GiB here) */
@@ -277,6 +295,11 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
         top = 4 * GiB;
     if (pg_map(&pg, 0, 0, top, PG_WRITE) || pg_map(&pg, plan.vbase, kphys, plan.span, PG_WRITE))
         die("page tables");
+    /* the direct map: everything the identity map covers, again at
+     * BOOT_HHDM_OFFSET (corrupt=hhdmmap stops it at 1 GiB and says not) */
+    uint64_t hhdm = opt("hhdm=none") ? 0 : opt("corrupt=hhdmmap") ? 1 * GiB : top;
+    if (hhdm && pg_map(&pg, BOOT_HHDM_OFFSET, 0, hhdm, PG_WRITE))
+        die("page tables (HHDM)");
 
     struct boot_info *bi = (struct boot_info *)(uintptr_t)info_page;
     char *cmd = (char *)bi + 512;
@@ -308,13 +331,20 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
     bi->timing.tsc_kernel_loaded = t_loaded;
     bi->timing.kernel_file_size = size;
     bi->timing.kernel_read_ticks = t_loaded - t_read;
+    if (hhdm) {
+        bi->hhdm_offset = BOOT_HHDM_OFFSET;
+        bi->hhdm_size = top;
+        bi->flags |= pg.gb_pages ? BOOT_FLAG_HHDM_1G : 0;
+    }
+    /* the map copy above is final: nothing is allocated after this */
+    v2_fill(bi);
 
     /* deliberate breakage for the self-test's own tests */
-    if (opt(cl, opt_end, "corrupt=magic"))
+    if (opt("corrupt=magic"))
         bi->magic ^= 1;
-    if (opt(cl, opt_end, "corrupt=map") && map.count >= 2)
+    if (opt("corrupt=map") && map.count >= 2)
         mcopy[1].base = mcopy[0].base; /* unsorted/overlapping */
-    if (opt(cl, opt_end, "corrupt=bss")) {
+    if (opt("corrupt=bss")) {
         /* leave garbage where the kernel's .bss is (a loader that forgot
          * to zero memsz beyond filesz) */
         for (uint32_t i = 0; i < plan.nseg; i++)
@@ -322,11 +352,12 @@ void stub_main(uint32_t magic, const struct mb_info *mbi)
                 memset((void *)(uintptr_t)(kphys + plan.seg[i].vaddr - plan.vbase + plan.seg[i].filesz), 0xa5,
                        (size_t)(plan.seg[i].memsz - plan.seg[i].filesz));
     }
-    if (opt(cl, opt_end, "corrupt=kernelbase"))
+    if (opt("corrupt=kernelbase"))
         bi->kernel_phys_base += 2 * MiB; /* reported != mapped */
-    if (opt(cl, opt_end, "corrupt=stack"))
+    if (opt("corrupt=stack"))
         bi->stack_size = 4096;
-    if (opt(cl, opt_end, "corrupt=pad")) {
+    v2_corrupt(bi);
+    if (opt("corrupt=pad")) {
         /* the last file-backed byte of the writable segment (where the
          * pad lives): what a short read would lose */
         for (uint32_t i = 0; i < plan.nseg; i++)
