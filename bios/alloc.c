@@ -3,6 +3,7 @@
  * users can get the same range, and the final map already tells the
  * kernel what each range holds. */
 #include "loader.h"
+#include "mem.h"
 #include "stage2.h"
 
 #define MIN_ADDR (1ULL << 20)          /* below 1 MiB is stage2's own ground */
@@ -29,18 +30,12 @@ void plat_free(uint64_t addr, uint64_t bytes)
         die("memory map full (%u entries)", (unsigned)s2.mm.cap);
 }
 
-/* End of the highest range holding RAM (not merely reserved space). */
-uint64_t plat_mem_top(void)
+void plat_memory_map(struct mm_map *m)
 {
-    static const uint32_t ram[] = { BOOT_MEM_USABLE, BOOT_MEM_ACPI_RECLAIM, BOOT_MEM_ACPI_NVS,
-                                    BOOT_MEM_LOADER, BOOT_MEM_KERNEL, BOOT_MEM_MODULE };
-    uint64_t top = 0;
-    for (unsigned i = 0; i < sizeof ram / sizeof ram[0]; i++) {
-        uint64_t t = mm_top(s2.mm.e, s2.mm.count, ram[i]);
-        if (t > top)
-            top = t;
-    }
-    return top;
+    if (s2.mm.count > m->cap)
+        die("memory map: more entries than room for them");
+    memcpy(m->e, s2.mm.e, s2.mm.count * sizeof *m->e);
+    m->count = s2.mm.count;
 }
 
 uint32_t plat_map_capacity(void)

@@ -50,10 +50,7 @@ void plat_exit_firmware(struct mm_map *m, struct boot_info *bi)
     if (a20_restored_count())
         say("A20 was switched off by BIOS calls %u times and turned back on each time",
             a20_restored_count());
-    if (s2.mm.count > m->cap)
-        die("memory map: more entries than room for them");
-    memcpy(m->e, s2.mm.e, s2.mm.count * sizeof *m->e);
-    m->count = s2.mm.count;
+    plat_memory_map(m);
 }
 
 void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t pml4)

@@ -48,6 +48,9 @@ void die(const char *fmt, ...)
 static struct boot_cfg cfg;
 static struct {
     int secure;                /* the firmware enforces Secure Boot */
+    uint64_t ram_top;          /* end of the highest RAM range in the firmware's map */
+    struct mm_map fw_map;      /* the firmware's map before the kernel is loaded */
+    struct pg_range *extra;    /* room for one range per entry of fw_map */
     uint64_t tsc_hz;
     uint64_t t_entry, t_loaded;
     struct elf_plan plan;
@@ -93,7 +96,7 @@ static int read_file(const char *path, uint32_t type, struct file_buf *out, int 
         die("%s: %s", path, why);
     /* A size beyond all of memory is a damaged directory entry, not a
      * reason to ask the firmware for 4 GiB. */
-    if (out->size > plat_mem_top())
+    if (out->size > st.ram_top)
         die("%s: its directory entry claims %llu MiB, more than this machine's memory "
             "(a damaged file system?)", path, MIB(out->size));
     out->addr = plat_alloc(out->size ? out->size : 1, 4096, type, 0);
@@ -166,6 +169,40 @@ static void require_hash(const char *path, int has)
 {
     if (st.secure && !has)
         die("%s: no sha256 line for it in %s, and Secure Boot requires one", path, BOOTCFG_PATH);
+}
+
+/* RAM is what the kernel may use or must keep: every type but the
+ * reserved windows and the framebuffer. */
+static int is_ram(uint32_t type)
+{
+    return type != BOOT_MEM_RESERVED && type != BOOT_MEM_FRAMEBUFFER;
+}
+
+#define FW_MAP_CAP 512
+#define FW_MAP_BYTES (FW_MAP_CAP * (sizeof(struct boot_mmap_entry) + sizeof(struct pg_range)))
+
+/* The firmware's map, for the sizes to check files against and for what
+ * the identity and direct maps must cover. */
+static void survey_memory(void)
+{
+    uint64_t buf = plat_alloc(FW_MAP_BYTES, 4096, BOOT_MEM_LOADER, 0);
+    if (!buf)
+        die("not enough memory for a copy of the memory map");
+    mm_init(&st.fw_map, (struct boot_mmap_entry *)(uintptr_t)buf, FW_MAP_CAP);
+    st.extra = (struct pg_range *)(uintptr_t)(buf + FW_MAP_CAP * sizeof(struct boot_mmap_entry));
+    plat_memory_map(&st.fw_map);
+    const struct boot_mmap_entry *e = st.fw_map.e;
+    uint64_t usable = 0, top = 0;
+    for (uint32_t i = 0; i < st.fw_map.count; i++) {
+        if (e[i].type == BOOT_MEM_USABLE)
+            usable += e[i].length;
+        if (is_ram(e[i].type) && e[i].base + e[i].length > st.ram_top)
+            st.ram_top = e[i].base + e[i].length;
+        if (e[i].base + e[i].length > top)
+            top = e[i].base + e[i].length;
+    }
+    say("memory: %llu MiB usable, RAM up to 0x%llx, map up to 0x%llx", (unsigned long long)(usable >> 20),
+        (unsigned long long)st.ram_top, (unsigned long long)top);
 }
 
 static void load_config(void)
@@ -366,8 +403,22 @@ static void build_handoff(struct handoff *h)
 static void build_page_tables(struct handoff *h)
 {
     int gb = pg_cpu_has_gb_pages();
+    /* Map-described ranges above the linear maps, mapped one by one. */
+    uint64_t ident_end = pg_identity_end(st.ram_top);
+    struct pg_range *extra = st.extra;
+    uint32_t nextra = 0;
+    for (uint32_t i = 0; i < st.fw_map.count; i++) {
+        const struct boot_mmap_entry *e = &st.fw_map.e[i];
+        uint64_t base = e->base, end = e->base + e->length;
+        if (end <= ident_end)
+            continue;
+        if (base < ident_end)
+            base = ident_end;
+        extra[nextra++] = (struct pg_range){ base, end - base };
+    }
     struct pg_layout l = {
-        .ident_end = pg_identity_end(plat_mem_top()),
+        .extra = extra, .nextra = nextra,
+        .ident_end = ident_end,
         .hhdm_offset = BOOT_HHDM_OFFSET,
         .kernel_virt = st.plan.vbase, .kernel_phys = st.kernel_phys, .kernel_span = st.plan.span,
         .fb_addr = st.fb.addr, .fb_size = st.fb.kind == BOOT_FB_RGB ? st.fb.size : 0,
@@ -389,8 +440,10 @@ static void build_page_tables(struct handoff *h)
     if (what)
         die("page tables: the %s could not be mapped", what);
     h->ident_end = l.ident_end;
-    say("page tables: %u pages, identity and direct map %llu GiB, %s pages", (unsigned)h->pg.tables,
-        (unsigned long long)(l.ident_end >> 30), gb ? "1 GiB" : "2 MiB");
+    say("page tables: %u pages, identity and direct map %llu GiB + %u range%s above, %s pages",
+        (unsigned)h->pg.tables, (unsigned long long)(l.ident_end >> 30), (unsigned)nextra,
+        nextra == 1 ? "" : "s", gb ? "1 GiB" : "2 MiB");
+    plat_free((uintptr_t)st.fw_map.e, FW_MAP_BYTES);
 }
 
 static void fill_boot_info(struct handoff *h, const struct plat_info *pi)
@@ -457,6 +510,7 @@ void loader_run(const struct plat_info *pi)
     st.t_entry = pi->tsc_loader_entry;
     check_cpu();
     calibrate();
+    survey_memory();
     load_config();
     load_kernel();
     load_modules();

@@ -47,9 +47,9 @@ void plat_fail(const char *text) __attribute__((noreturn));
 uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_end);
 /* Gives back a plat_alloc block (a temporary file buffer). */
 void plat_free(uint64_t addr, uint64_t bytes);
-/* The end of the highest range the firmware reports as RAM, for the
- * identity map and the direct map. */
-uint64_t plat_mem_top(void);
+/* The firmware's memory map as it stands, in BOOT_MEM_* terms, into m
+ * (normalized): what the identity and direct maps must cover. */
+void plat_memory_map(struct mm_map *m);
 
 /* Files on the boot volume: '/'-separated absolute UTF-8 paths. */
 struct plat_file;

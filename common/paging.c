@@ -131,21 +131,24 @@ uint64_t pg_protocol_pages(const struct pg_layout *l, int gb_pages)
     if (l->hhdm_offset)
         n += linear_map_pages(l->ident_end, gb_pages) + 1       /* direct map, offset straddling */
            + 5;                                                 /* framebuffer in it */
+    for (uint32_t i = 0; i < l->nextra; i++)                    /* each: PDPT, PDs, edge PTs */
+        n += (linear_map_pages(l->extra[i].length, gb_pages) + 5) * (l->hhdm_offset ? 2 : 1);
     return n;
 }
 
-/* [lo, hi) of the framebuffer's pages: it need not start or end on one. */
-static void fb_pages(const struct pg_layout *l, uint64_t *lo, uint64_t *hi)
+/* Maps the whole 4 KiB pages of [base, base+len) identity and, with a
+ * direct map, at the offset too. */
+static int map_pages_both(struct paging *pg, const struct pg_layout *l, uint64_t base, uint64_t len)
 {
-    *lo = l->fb_addr & ~(PAGE_4K - 1);
-    *hi = (l->fb_addr + l->fb_size + PAGE_4K - 1) & ~(PAGE_4K - 1);
+    uint64_t lo = base & ~(PAGE_4K - 1);
+    uint64_t hi = (base + len + PAGE_4K - 1) & ~(PAGE_4K - 1);
+    if (pg_map(pg, lo, lo, hi - lo, PG_WRITE))
+        return -1;
+    return l->hhdm_offset ? pg_map(pg, l->hhdm_offset + lo, lo, hi - lo, PG_WRITE) : 0;
 }
 
 const char *pg_map_protocol(struct paging *pg, const struct pg_layout *l)
 {
-    uint64_t lo = 0, hi = 0;
-    if (l->fb_size)
-        fb_pages(l, &lo, &hi);
     if (pg_map(pg, 0, 0, l->ident_end, PG_WRITE))
         return "identity map";
     if (l->hhdm_offset && pg_map(pg, l->hhdm_offset, 0, l->ident_end, PG_WRITE))
@@ -153,9 +156,11 @@ const char *pg_map_protocol(struct paging *pg, const struct pg_layout *l)
     if (pg_map(pg, l->kernel_virt, l->kernel_phys, l->kernel_span, PG_WRITE))
         return "kernel";
     /* The framebuffer may sit above the identity map (a 64-bit BAR). */
-    if (l->fb_size && (pg_map(pg, lo, lo, hi - lo, PG_WRITE) ||
-                       (l->hhdm_offset && pg_map(pg, l->hhdm_offset + lo, lo, hi - lo, PG_WRITE))))
+    if (l->fb_size && map_pages_both(pg, l, l->fb_addr, l->fb_size))
         return "framebuffer";
+    for (uint32_t i = 0; i < l->nextra; i++)
+        if (map_pages_both(pg, l, l->extra[i].base, l->extra[i].length))
+            return "memory above the identity map";
     return 0;
 }
 

@@ -51,12 +51,23 @@ uint64_t pg_pool_page(void *pool);
  * to 1 GiB. */
 uint64_t pg_identity_end(uint64_t mem_top);
 
+/* A physical range mapped on its own, identity and in the direct map. */
+struct pg_range {
+    uint64_t base, length;
+};
+
 /* What the kernel gets mapped. */
 struct pg_layout {
     uint64_t ident_end;      /* identity map [0, ident_end) */
     uint64_t hhdm_offset;    /* direct map of [0, ident_end) at this offset; 0: none */
     uint64_t kernel_virt, kernel_phys, kernel_span;
     uint64_t fb_addr, fb_size;   /* framebuffer (fb_size 0: none): identity, and in the direct map */
+    /* Memory-map ranges beyond ident_end (reserved windows far above RAM,
+     * such as the HyperTransport hole QEMU reports for AMD CPU models):
+     * mapped one by one rather than by stretching the linear maps over
+     * the gap. Their pages, rounded out to 4 KiB. */
+    const struct pg_range *extra;
+    uint32_t nextra;
 };
 
 /* Pages a pool needs, at most, for pg_map_protocol. */

@@ -267,11 +267,18 @@ static void check_hhdm(struct st *st, const struct boot_info *bi)
         return;
     }
     const struct boot_framebuffer *fb = &bi->fb;
-    uint64_t top = st_map_top(bi), fb_end = fb->kind == BOOT_FB_NONE ? 0 : fb->addr + fb->size;
+    /* [0, hhdm_size) is one linear map over all RAM; reserved windows
+     * above it and the framebuffer are mapped on their own (the probes
+     * below check that every entry is reachable). */
+    uint64_t top = 0;
+    const struct boot_mmap_entry *m = st_map(bi);
+    for (uint32_t i = 0; i < bi->mmap_count; i++)
+        if (m[i].type != BOOT_MEM_RESERVED && m[i].type != BOOT_MEM_FRAMEBUFFER && m[i].base + m[i].length > top)
+            top = m[i].base + m[i].length;
     st->checks++;
-    if (bi->hhdm_size < top || bi->hhdm_size < fb_end) {
-        st_fail(st, "hhdm_size 0x%llx does not reach the top of the map 0x%llx or the framebuffer's end 0x%llx",
-                (unsigned long long)bi->hhdm_size, (unsigned long long)top, (unsigned long long)fb_end);
+    if (bi->hhdm_size < top || bi->hhdm_size < 4 * GiB) {
+        st_fail(st, "hhdm_size 0x%llx does not reach 4 GiB or the top of RAM 0x%llx", (unsigned long long)bi->hhdm_size,
+                (unsigned long long)top);
         return;
     }
     /* the direct map shares the higher half with the kernel: below it */

@@ -64,14 +64,12 @@ void plat_free(uint64_t addr, uint64_t bytes)
     free_pages(addr, bytes ? bytes : 1);
 }
 
-/* The end of the highest range in the firmware's map, from one
- * GetMemoryMap into pool memory (asked once: it does not move). */
-uint64_t plat_mem_top(void)
+/* GetMemoryMap into pool memory, translated (mmap_logic.c). */
+void plat_memory_map(struct mm_map *m)
 {
-    static uint64_t top;
-    if (top) return top;
     UINTN size = 0, key, dsize = 0;
     UINT32 dver;
+    m->count = 0;
     EFI_STATUS s = efi_bs->GetMemoryMap(&size, NULL, &key, &dsize, &dver);
     for (int tries = 0; s == EFI_BUFFER_TOO_SMALL && tries < 4; tries++) {
         void *buf = NULL;
@@ -79,11 +77,10 @@ uint64_t plat_mem_top(void)
         if (EFI_ERROR(efi_bs->AllocatePool(EfiLoaderData, size, &buf)))
             break;
         s = efi_bs->GetMemoryMap(&size, buf, &key, &dsize, &dver);
-        if (!EFI_ERROR(s))
-            top = efi_map_top(buf, size, dsize);
+        if (!EFI_ERROR(s) && efi_map_translate(m, buf, size, dsize))
+            s = EFI_BUFFER_TOO_SMALL;       /* more entries than m holds */
         efi_bs->FreePool(buf);
     }
-    if (!top)
+    if (EFI_ERROR(s))
         die("GetMemoryMap: no memory map (%s)", efi_status_name(s));
-    return top;
 }

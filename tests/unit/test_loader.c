@@ -75,7 +75,18 @@ void plat_free(uint64_t addr, uint64_t bytes)
     (void)bytes;              /* freed at the end of each case */
 }
 
-uint64_t plat_mem_top(void) { return fk.mem_top; }
+/* What the fake firmware reports: low memory, the BIOS area, RAM up to
+ * mem_top, and a reserved window far above it (QEMU's AMD HyperTransport
+ * hole at 1012 GiB looks like this). */
+void plat_memory_map(struct mm_map *m)
+{
+    m->count = 0;
+    mm_add(m, 0, 0x9f000, BOOT_MEM_USABLE);
+    mm_add(m, 0xf0000, 0x10000, BOOT_MEM_RESERVED);
+    mm_add(m, 0x100000, fk.mem_top - 0x100000, BOOT_MEM_USABLE);
+    mm_add(m, 0xfd00000000ULL, 0x300000000ULL, BOOT_MEM_RESERVED);
+    mm_normalize(m);
+}
 
 struct plat_file {
     const struct fake_file *f;
@@ -137,10 +148,7 @@ uint32_t plat_map_capacity(void) { return 64; }
 void plat_exit_firmware(struct mm_map *m, struct boot_info *bi)
 {
     (void)bi;
-    mm_add(m, 0, 0x9f000, BOOT_MEM_USABLE);
-    mm_add(m, 0xf0000, 0x10000, BOOT_MEM_RESERVED);
-    mm_add(m, 0x100000, fk.mem_top - 0x100000, BOOT_MEM_USABLE);
-    mm_normalize(m);
+    plat_memory_map(m);
 }
 
 void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t bi, uint64_t pml4)
@@ -330,6 +338,10 @@ static void test_good_boot(void)
               walk(fk.pml4, 0x1000) == 0x1000,
           "loader: identity and direct map of all memory");
     CHECK(walk(fk.pml4, BOOT_HHDM_OFFSET + 0xfd000000) == 0xfd000000, "loader: framebuffer in the direct map");
+    CHECK(walk(fk.pml4, 0xfd00001000ULL) == 0xfd00001000ULL &&
+              walk(fk.pml4, BOOT_HHDM_OFFSET + 0xfffffff000ULL) == 0xfffffff000ULL &&
+              walk(fk.pml4, BOOT_HHDM_OFFSET + 0xfc00000000ULL) == ~0ULL,
+          "loader: a reserved window far above RAM is mapped on its own, not the gap before it");
     CHECK(bi->rsdp_addr == 0xf5a00 && bi->smbios_addr == 0xf5b00 && bi->boot_time == 1796180000 &&
               bi->device.esp_lba == 2048 && bi->timing.tsc_hz == 2000000000 &&
               bi->timing.kernel_file_size == ksize && bi->timing.tsc_loader_entry == 200,
