@@ -1,10 +1,10 @@
 /* The rest of the platform interface for the legacy BIOS: firmware
  * tables, the clock, the boot device, the final map and the jump. */
 #include "a20.h"
-#include "clock.h"
 #include "loader.h"
 #include "long_mode32.h"
 #include "mem.h"
+#include "rtc.h"
 #include "stage2.h"
 #include "tables.h"
 #include "tsc.h"
@@ -16,15 +16,13 @@ uint64_t plat_rsdp(void)
 
 void plat_smbios(uint64_t *entry32, uint64_t *entry64)
 {
-    uint32_t a, b;
-    bios_find_smbios(&a, &b);
-    *entry32 = a;
-    *entry64 = b;
+    bios_find_smbios(entry32, entry64);
 }
 
 int64_t plat_time(void)
 {
-    return clock_read_cmos();
+    int64_t t = rtc_read_unix();
+    return t < 0 ? 0 : t;
 }
 
 uint64_t plat_tsc_hz(const char **how)

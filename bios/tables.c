@@ -28,13 +28,7 @@ uint32_t bios_find_rsdp(void)
 }
 
 /* SMBIOS: 0xF0000..0xFFFFF on 16-byte boundaries. */
-void bios_find_smbios(uint32_t *entry32, uint32_t *entry64)
+void bios_find_smbios(uint64_t *entry32, uint64_t *entry64)
 {
-    *entry32 = *entry64 = 0;
-    for (uint32_t a = 0xf0000; a + 0x20 <= 0x100000; a += 16) {
-        if (!*entry32 && smbios32_valid(low(a)))
-            *entry32 = a;
-        else if (!*entry64 && smbios64_valid(low(a)))
-            *entry64 = a;
-    }
+    fw_smbios_scan((const uint8_t *)low(0xf0000), 0x10000, 0xf0000, entry32, entry64);
 }

@@ -5,6 +5,6 @@
 #include <stdint.h>
 
 uint32_t bios_find_rsdp(void);
-void bios_find_smbios(uint32_t *entry32, uint32_t *entry64);
+void bios_find_smbios(uint64_t *entry32, uint64_t *entry64);
 
 #endif

@@ -2,7 +2,6 @@
  * (plat_edid, VBE/DDC 4F15h). Which mode to take is common/video.c's
  * decision; this file only lists, filters and sets. */
 #include "console.h"
-#include "edid.h"
 #include "fmt.h"
 #include "loader.h"
 #include "mem.h"
@@ -55,6 +54,7 @@ _Static_assert(sizeof(struct vbe_mode_info) == 256, "vbe_mode_info");
 /* BIOS-visible buffers: stage2's bss is below 1 MiB. */
 static struct vbe_info info __attribute__((aligned(16)));
 static struct vbe_mode_info mi __attribute__((aligned(16)));
+#define EDID_BLOCK 128
 static uint8_t edid_block[EDID_BLOCK] __attribute__((aligned(16)));
 
 static int vbe_ok(const struct bios_regs *r) { return (r->eax & 0xffff) == 0x004f; }

@@ -8,7 +8,7 @@
 
 #include "bootcfg.h"
 #include "cpu_check.h"
-#include "edid.h"
+#include "fwtables.h"
 #include "elf.h"
 #include "fmt.h"
 #include "gpt.h"
@@ -19,7 +19,7 @@
 #include "video.h"
 
 #define KERNEL_STACK (128u << 10)      /* the protocol promises >= 64 KiB */
-#define EDID_MAX     (4u * EDID_BLOCK) /* the base block and three extensions */
+#define EDID_MAX     (16u * 128)       /* the base block and 15 extensions: more than any display has */
 #define BELOW_4G     (1ULL << 32)      /* what 32-bit stage2 can write */
 #define MIB(x)       ((unsigned long long)(((x) + (1u << 20) - 1) >> 20))
 
@@ -298,8 +298,9 @@ static void load_modules(void)
 static void setup_video(void)
 {
     st.edid_size = plat_edid(st.edid, sizeof st.edid);
-    if (st.edid_size && edid_check(st.edid, st.edid_size)) {
-        say("EDID ignored: %s", edid_check(st.edid, st.edid_size));
+    char why[96];
+    if (st.edid_size && fw_edid_check(st.edid, st.edid_size, 0, why, sizeof why)) {
+        say("EDID ignored: %s", why);
         st.edid_size = 0;
     }
     struct video_policy p;

@@ -1,5 +1,5 @@
 #include "video.h"
-#include "edid.h"
+#include "fwtables.h"
 
 void video_policy_init(struct video_policy *p, uint32_t want_w, uint32_t want_h,
                        const uint8_t *edid, uint32_t edid_size)
@@ -9,11 +9,13 @@ void video_policy_init(struct video_policy *p, uint32_t want_w, uint32_t want_h,
     p->pref_w = VIDEO_DEFAULT_W;
     p->pref_h = VIDEO_DEFAULT_H;
     p->pref_from_edid = 0;
-    uint32_t w, h;
+    struct edid_info e;
+    char why[8];
     /* A preferred size below VGA's is a broken EDID, not a real panel. */
-    if (edid && edid_preferred_size(edid, edid_size, &w, &h) == 0 && w >= 640 && h >= 480) {
-        p->pref_w = w;
-        p->pref_h = h;
+    if (edid && fw_edid_check(edid, edid_size, &e, why, sizeof why) == 0 && e.pref_width >= 640 &&
+        e.pref_height >= 480) {
+        p->pref_w = e.pref_width;
+        p->pref_h = e.pref_height;
         p->pref_from_edid = 1;
     }
 }

@@ -15,12 +15,11 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --bui
 	-T kernel/kernel.ld
 
 # Hardware-independent parts: also built for the host and unit-tested.
-KERNEL_HOST_SRCS := kernel/fbrender.c kernel/textcon.c kernel/cmdline.c kernel/timing.c kernel/fwtables.c \
-	kernel/unixtime.c
+KERNEL_HOST_SRCS := kernel/fbrender.c kernel/textcon.c kernel/cmdline.c kernel/timing.c
 KERNEL_SRCS := $(KERNEL_HOST_SRCS) kernel/main.c kernel/cpu.c kernel/kprint.c kernel/selftest.c \
-	kernel/selftest_util.c kernel/selftest_v2.c kernel/summary_v2.c kernel/vm.c kernel/rtc.c
+	kernel/selftest_util.c kernel/selftest_v2.c kernel/summary_v2.c kernel/vm.c
 KERNEL_ASM := kernel/entry.S kernel/isr.S
-KERNEL_COMMON := fmt mem mem_util serial memmap sha256 crc32 paging
+KERNEL_COMMON := fmt mem mem_util serial memmap sha256 crc32 paging fwtables rtc unixtime
 
 KERNEL_OBJS := $(KERNEL_SRCS:kernel/%.c=$(KB)/obj/%.o) $(KERNEL_ASM:kernel/%.S=$(KB)/obj/%.o) \
 	$(KERNEL_COMMON:%=$(KB)/common/%.o) $(KB)/obj/font.o
@@ -93,13 +92,12 @@ TEST_DEPS += $(KERNEL_ELF) $(KB)/kernel-pad16.elf $(KB)/kernel-alt.elf $(FBCHECK
 # kernel's own tests boot it in QEMU (-kernel mbstub.elf -initrd
 # kernel.elf) independently of the real loaders. 32-bit, like stage2.
 MBSTUB := $(B)/tests/mbstub.elf
-# It links the kernel's own table checks and RTC reader to find what it
-# hands over; --gc-sections drops what it does not call (some of that
-# would need libgcc's 64-bit division on i386).
+# It links the shared table checks and RTC reader to find what it hands
+# over; --gc-sections drops what it does not call (some of that would
+# need libgcc's 64-bit division on i386).
 MBSTUB_CFLAGS = $(TARGET_CFLAGS) -m32 -march=i686 -mgeneral-regs-only -ffunction-sections -Ikernel -MMD -MP
 MBSTUB_OBJS := $(B)/tests/mbstub/start.o $(B)/tests/mbstub/stub.o $(B)/tests/mbstub/v2.o \
-	$(patsubst %,$(B)/tests/mbstub/common/%.o,crc32 elf fmt mem mem_util memmap paging serial tsc) \
-	$(patsubst %,$(B)/tests/mbstub/kernel/%.o,fwtables rtc unixtime)
+	$(patsubst %,$(B)/tests/mbstub/common/%.o,crc32 elf fmt mem mem_util memmap paging serial tsc fwtables rtc unixtime)
 $(B)/tests/mbstub/%.o: tests/kernel/mbstub/%.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(MBSTUB_CFLAGS) -c $< -o $@
@@ -107,9 +105,6 @@ $(B)/tests/mbstub/%.o: tests/kernel/mbstub/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(MBSTUB_CFLAGS) -c $< -o $@
 $(B)/tests/mbstub/common/%.o: common/%.c | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(MBSTUB_CFLAGS) -c $< -o $@
-$(B)/tests/mbstub/kernel/%.o: kernel/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(MBSTUB_CFLAGS) -c $< -o $@
 $(MBSTUB): $(MBSTUB_OBJS) tests/kernel/mbstub/stub.ld

@@ -397,11 +397,11 @@ static void check_efi_uefi(struct st *st, const struct boot_info *bi, struct efi
         st_fail(st, "efi_system_table 0x%llx under UEFI", (unsigned long long)sys);
         return;
     }
-    if (!firmware_table_ok(st, bi, "EFI system table", sys, EFI_SYSTEM_TABLE_SIZE))
+    if (!firmware_table_ok(st, bi, "EFI system table", sys, FW_EFI_ST_SIZE))
         return;
     const uint8_t *stab = ptr(sys);
     st->checks++;
-    if (fw_efi_header_check(stab, EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_SIZE, why, sizeof why)) {
+    if (fw_efi_header_check(stab, FW_EFI_ST_SIGNATURE, FW_EFI_ST_SIZE, why, sizeof why)) {
         st_fail(st, "EFI system table at 0x%llx: %s", (unsigned long long)sys, why);
         return;
     }
@@ -409,15 +409,15 @@ static void check_efi_uefi(struct st *st, const struct boot_info *bi, struct efi
     uint64_t attr;
     st->checks++;
     if (map && (fw_efi_mmap_find(map, bi->efi_mmap_size, bi->efi_mmap_desc_size, sys, &type, &attr) ||
-                !(attr & EFI_MEMORY_RUNTIME)))
+                !(attr & FW_EFI_MEMORY_RUNTIME)))
         st_fail(st, "EFI system table at 0x%llx is not in runtime memory of the EFI map", (unsigned long long)sys);
 
     /* the runtime services table, which a kernel needs to call anything */
     uint64_t rt = rd64(stab + EFI_ST_RUNTIME_SERVICES);
-    if (!firmware_table_ok(st, bi, "EFI runtime services table", rt, EFI_RUNTIME_SERVICES_SIZE))
+    if (!firmware_table_ok(st, bi, "EFI runtime services table", rt, FW_EFI_RT_SIZE))
         return;
     st->checks++;
-    if (fw_efi_header_check(ptr(rt), EFI_RUNTIME_SERVICES_SIGNATURE, EFI_RT_GET_TIME + 8 * 11, why, sizeof why)) {
+    if (fw_efi_header_check(ptr(rt), FW_EFI_RT_SIGNATURE, EFI_RT_GET_TIME + 8 * 11, why, sizeof why)) {
         st_fail(st, "EFI runtime services table at 0x%llx: %s", (unsigned long long)rt, why);
         return;
     }

@@ -3,13 +3,13 @@
  * plat_tsc_fallback). */
 #include "uefi.h"
 #include "alloc.h"
-#include "clock.h"
 #include "fwtables.h"
 #include "gpt.h"
 #include "io.h"
 #include "loader.h"
 #include "mem.h"
 #include "tsc.h"
+#include "unixtime.h"
 
 /* The configuration table entry with this GUID, or NULL. */
 static void *config_table(EFI_GUID guid)
@@ -35,8 +35,9 @@ void plat_smbios(uint64_t *entry32, uint64_t *entry64)
 {
     const uint8_t *p = config_table((EFI_GUID)SMBIOS_TABLE_GUID);
     const uint8_t *q = config_table((EFI_GUID)SMBIOS3_TABLE_GUID);
-    *entry32 = p && smbios32_valid(p) ? (uintptr_t)p : 0;
-    *entry64 = q && smbios64_valid(q) ? (uintptr_t)q : 0;
+    char why[80];
+    *entry32 = p && fw_smbios2_check(p, 0, why, sizeof why) == 0 ? (uintptr_t)p : 0;
+    *entry64 = q && fw_smbios3_check(q, 0, why, sizeof why) == 0 ? (uintptr_t)q : 0;
 }
 
 int64_t plat_time(void)
@@ -44,10 +45,13 @@ int64_t plat_time(void)
     EFI_TIME t;
     if (EFI_ERROR(efi_st->RuntimeServices->GetTime(&t, NULL)))
         return 0;
-    int64_t s = clock_unix_seconds(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
+    struct civil_time c = { t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second };
+    int64_t s;
+    if (unixtime_from_civil(&c, &s) || s <= 0)
+        return 0;
     /* The spec: Localtime = UTC - TimeZone (minutes). An unspecified zone
      * is taken as UTC, as the CMOS clock on the BIOS path is. */
-    if (s && t.TimeZone != EFI_UNSPECIFIED_TIMEZONE && t.TimeZone >= -1440 && t.TimeZone <= 1440)
+    if (t.TimeZone != EFI_UNSPECIFIED_TIMEZONE && t.TimeZone >= -1440 && t.TimeZone <= 1440)
         s += (int64_t)t.TimeZone * 60;
     return s;
 }

@@ -214,30 +214,30 @@ static void make_table(uint8_t *t, uint64_t sig, uint32_t size)
 static void test_efi_header(void)
 {
     static uint8_t t[4096];
-    make_table(t, EFI_SYSTEM_TABLE_SIGNATURE, 120);
-    CHECK(fw_efi_header_check(t, EFI_SYSTEM_TABLE_SIGNATURE, 120, why, sizeof why) == 0,
+    make_table(t, FW_EFI_ST_SIGNATURE, 120);
+    CHECK(fw_efi_header_check(t, FW_EFI_ST_SIGNATURE, 120, why, sizeof why) == 0,
           "efi header: a valid system table passes (CRC from an independent implementation)");
     CHECK(memcmp(t, "IBI SYST", 8) == 0, "efi header: the signature constant spells IBI SYST");
-    CHECK(fw_efi_header_check(t, EFI_RUNTIME_SERVICES_SIGNATURE, 120, why, sizeof why) && has("signature"),
+    CHECK(fw_efi_header_check(t, FW_EFI_RT_SIGNATURE, 120, why, sizeof why) && has("signature"),
           "efi header: wrong signature");
-    make_table(t, EFI_SYSTEM_TABLE_SIGNATURE, 120);
+    make_table(t, FW_EFI_ST_SIGNATURE, 120);
     t[100] ^= 1;
-    CHECK(fw_efi_header_check(t, EFI_SYSTEM_TABLE_SIGNATURE, 120, why, sizeof why) && has("CRC32"),
+    CHECK(fw_efi_header_check(t, FW_EFI_ST_SIGNATURE, 120, why, sizeof why) && has("CRC32"),
           "efi header: a changed byte breaks the CRC");
-    make_table(t, EFI_SYSTEM_TABLE_SIGNATURE, 96);
-    CHECK(fw_efi_header_check(t, EFI_SYSTEM_TABLE_SIGNATURE, 120, why, sizeof why) && has("header size 96"),
+    make_table(t, FW_EFI_ST_SIGNATURE, 96);
+    CHECK(fw_efi_header_check(t, FW_EFI_ST_SIGNATURE, 120, why, sizeof why) && has("header size 96"),
           "efi header: header too small");
-    make_table(t, EFI_SYSTEM_TABLE_SIGNATURE, 120);
+    make_table(t, FW_EFI_ST_SIGNATURE, 120);
     memset(t + 8, 0, 4);
     uint32_t crc = 0;
     memcpy(t + 16, &crc, 4);
     crc = crc_ref(t, 120);
     memcpy(t + 16, &crc, 4);
-    CHECK(fw_efi_header_check(t, EFI_SYSTEM_TABLE_SIGNATURE, 120, why, sizeof why) && has("revision"),
+    CHECK(fw_efi_header_check(t, FW_EFI_ST_SIGNATURE, 120, why, sizeof why) && has("revision"),
           "efi header: revision 0");
-    make_table(t, EFI_RUNTIME_SERVICES_SIGNATURE, 136);
+    make_table(t, FW_EFI_RT_SIGNATURE, 136);
     CHECK(memcmp(t, "RUNTSERV", 8) == 0 &&
-              fw_efi_header_check(t, EFI_RUNTIME_SERVICES_SIGNATURE, 112, why, sizeof why) == 0,
+              fw_efi_header_check(t, FW_EFI_RT_SIGNATURE, 112, why, sizeof why) == 0,
           "efi header: runtime services table (RUNTSERV)");
 }
 
@@ -251,7 +251,7 @@ static void test_efi_mmap(void)
 {
     struct desc m[4] = {
         { 7, 0, 0x100000, 0, 256, 0xf, 0 },
-        { 6, 0, 0x1f000000, 0, 16, EFI_MEMORY_RUNTIME | 0xf, 0 },
+        { 6, 0, 0x1f000000, 0, 16, FW_EFI_MEMORY_RUNTIME | 0xf, 0 },
         { 2, 0, 0x200000, 0, 16, 0xf, 0 }, /* unsorted, as firmware may leave it */
         { 0x70000001u, 0, 0xfeffc000, 0, 4, 1, 0 },
     };
@@ -262,7 +262,7 @@ static void test_efi_mmap(void)
     uint32_t type;
     uint64_t attr;
     CHECK(fw_efi_mmap_find((uint8_t *)m, sizeof m, sizeof m[0], 0x1f00f123, &type, &attr) == 0 && type == 6 &&
-              (attr & EFI_MEMORY_RUNTIME),
+              (attr & FW_EFI_MEMORY_RUNTIME),
           "efi mmap: find the descriptor of an address");
     CHECK(fw_efi_mmap_find((uint8_t *)m, sizeof m, sizeof m[0], 0x1f010000, &type, &attr) == -1,
           "efi mmap: an address just past a descriptor is not in it");

@@ -49,7 +49,7 @@ static void test_types(void)
           efi_mem_to_boot(0x80000007u, 0) == BOOT_MEM_RESERVED, "reserved, unaccepted, OEM, unknown OS types reserved");
     CHECK(efi_mem_to_boot(EFIMT_CONVENTIONAL, EFI_MEMORY_RUNTIME_ATTR) == BOOT_MEM_RESERVED &&
           efi_mem_to_boot(EFIMT_BS_DATA, EFI_MEMORY_RUNTIME_ATTR | 0xf) == BOOT_MEM_RESERVED,
-          "EFI_MEMORY_RUNTIME keeps any range reserved");
+          "FW_EFI_MEMORY_RUNTIME keeps any range reserved");
     CHECK(efi_mem_to_boot(EFIMT_ACPI_NVS, EFI_MEMORY_RUNTIME_ATTR) == BOOT_MEM_ACPI_NVS,
           "runtime ACPI NVS stays NVS");
 }

@@ -137,7 +137,7 @@ static const uint8_t guid_acpi20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd
 static uint32_t efi_type(const struct boot_mmap_entry *e)
 {
     if ((uintptr_t)efi_rt_page == e->base)
-        return EFI_RUNTIME_SERVICES_DATA;
+        return FW_EFI_RUNTIME_SERVICES_DATA;
     switch (e->type) {
     case BOOT_MEM_USABLE: return 7;       /* EfiConventionalMemory */
     case BOOT_MEM_ACPI_RECLAIM: return 9;
@@ -157,7 +157,7 @@ static void fake_efi(struct boot_info *bi)
     memcpy(code, unsupported, sizeof unsupported);
     for (int i = 0; i < 14; i++)
         put64(rt + 24 + 8 * i, (uintptr_t)code);
-    efi_header(rt, EFI_RUNTIME_SERVICES_SIGNATURE, EFI_RUNTIME_SERVICES_SIZE);
+    efi_header(rt, FW_EFI_RT_SIGNATURE, FW_EFI_RT_SIZE);
 
     static const char name[] = "hyboot mbstub (fake UEFI)";
     for (uint32_t i = 0; i < sizeof name; i++)
@@ -179,7 +179,7 @@ static void fake_efi(struct boot_info *bi)
     put64(st + EFI_ST_RUNTIME_SERVICES, (uintptr_t)rt);
     put64(st + EFI_ST_TABLE_COUNT, n);
     put64(st + EFI_ST_TABLES, (uintptr_t)cfg);
-    efi_header(st, EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_SIZE);
+    efi_header(st, FW_EFI_ST_SIGNATURE, FW_EFI_ST_SIZE);
 
     /* the memory map: whole pages of each boot map range */
     uint32_t k = 0;
@@ -193,7 +193,7 @@ static void fake_efi(struct boot_info *bi)
         put32(d, type);
         put64(d + 8, start);
         put64(d + 24, (end - start) / 4096);
-        put64(d + 32, 0xf | (type == EFI_RUNTIME_SERVICES_DATA ? EFI_MEMORY_RUNTIME : 0));
+        put64(d + 32, 0xf | (type == FW_EFI_RUNTIME_SERVICES_DATA ? FW_EFI_MEMORY_RUNTIME : 0));
     }
     efi_map_size = k * EFI_DESC;
 

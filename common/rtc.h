@@ -1,8 +1,8 @@
 /* The PC/AT CMOS real-time clock, read as UTC (what QEMU's -rtc base=utc
  * default and the usual Linux/BSD convention keep in it). Freestanding
  * and 32/64-bit clean: the test-only mbstub links it to set boot_time. */
-#ifndef HYBOOT_KERNEL_RTC_H
-#define HYBOOT_KERNEL_RTC_H
+#ifndef HYBOOT_RTC_H
+#define HYBOOT_RTC_H
 
 #include <stdint.h>
 

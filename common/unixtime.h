@@ -1,8 +1,8 @@
 /* Calendar dates <-> UNIX seconds (proleptic Gregorian, UTC, no leap
  * seconds): boot_info.boot_time is UNIX seconds, the RTC and EFI GetTime
  * give calendar fields. */
-#ifndef HYBOOT_KERNEL_UNIXTIME_H
-#define HYBOOT_KERNEL_UNIXTIME_H
+#ifndef HYBOOT_UNIXTIME_H
+#define HYBOOT_UNIXTIME_H
 
 #include <stddef.h>
 #include <stdint.h>
