@@ -17,10 +17,15 @@ pkgs=(
   qemu-system-x86    # boot tests
   ovmf               # UEFI firmware for the boot tests
   seabios            # legacy BIOS firmware (also pulled in by qemu)
+  bochs              # boot matrix: a second emulator and legacy BIOS (bios-bochs*)
+  bochsbios          # Bochs' own BIOS (BIOS-bochs-latest)
+  vgabios            # the LGPL VGA BIOS with VBE that Bochs boots with
+  u-boot-qemu        # boot matrix: U-Boot's UEFI (uefi-uboot)
   console-data       # default8x16.psf.gz: the kernel's bitmap font
   python3            # tests: screendump comparison, bench statistics
   xxd                # tests: byte patching
   procps             # tests: pgrep, to stop every QEMU of an interrupted matrix
+  util-linux         # tests: flock, so matrix rows make a shared image variant once
 )
 case "$(uname -m)" in
   x86_64) ;;

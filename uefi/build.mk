@@ -84,7 +84,7 @@ ALL_TARGETS += $(EFI_BIN)
 # Test builds: the same loader with a forced memory-map change before its
 # first ExitBootServices (mapchange: the retry must succeed) or before
 # every one (mapchurn: the loader must give up with its error line); see
-# tests/uefi/test_uefi_ebs_retry.sh.
+# the uefi-ebs-retry / uefi-ebs-fail rows of tests/boot/matrix.tsv.
 UEFI_TEST_VARIANTS := mapchange=1 mapchurn=2
 define UEFI_TEST_VARIANT
 $(B)/uefi/test/memmap_efi_$(1).o: uefi/memmap_efi.c | $$(DEPS_STAMP)
