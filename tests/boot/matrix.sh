@@ -74,7 +74,7 @@ while IFS= read -r line; do
   sel=${#rows[@]}
   rows+=("$name|$fw|$machine|$bus|$mem|$smp|$vga|$cpu|$image|$expect")
   : > "$W/opt.$sel"
-done < tests/boot/matrix.tsv
+done < "${MATRIX_TSV:-tests/boot/matrix.tsv}"
 if [ "$list" = 1 ]; then printf '%s\n' "${rows[@]%%|*}"; exit 0; fi
 [ ${#rows[@]} -gt 0 ] || { echo "FAIL: matrix: no row matches ${names[*]}"; exit 1; }
 
