@@ -185,7 +185,7 @@ run_row() {
   if [ -z "$why" ]; then
     echo "PASS: matrix/$name" > "$out"
   else
-    { echo "FAIL: matrix/$name: $why: row: ${rows[$i]}"; sed 's/^/    /' "$out.log"; } > "$out"
+    { echo "FAIL: matrix/$name: $why: row: ${rows[$i]}"; awk '{ print "    " $0 }' "$out.log"; } > "$out"   # (awk: a last line without newline must not swallow the next row's PASS)
   fi
   echo "$((SECONDS - t0))" > "$out.secs"
   tr -d '\r' < "$out.serial" 2>/dev/null | sed -n 's/.*kernel timing: loader \([0-9.]*\) ms.*/\1/p' | head -n 1 > "$out.ms"

@@ -200,11 +200,11 @@ failmsg() {
   echo "qemu-boot: command: $(printf '%q ' "${cmd[@]}")"
   if [ -s "$tmp/emu.out" ]; then
     echo "qemu-boot: ${cmd[0]} said:"
-    grep -av 'lt_dlhandle\|loaded plugin\|^ALSA' "$tmp/emu.out" | tail -n 5 | sed 's/^/    /'
+    grep -av 'lt_dlhandle\|loaded plugin\|^ALSA' "$tmp/emu.out" | tail -n 5 | awk '{ print "    " $0 }'
   fi
-  [ -s "$tmp/bochs.log" ] && { echo "qemu-boot: bochs.log tail:"; tail -n 5 "$tmp/bochs.log" | sed 's/^/    /'; }
+  [ -s "$tmp/bochs.log" ] && { echo "qemu-boot: bochs.log tail:"; tail -n 5 "$tmp/bochs.log" | awk '{ print "    " $0 }'; }
   echo "qemu-boot: serial log tail:"
-  tr -d '\r' < "$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | tail -n 25 | sed 's/^/    /'
+  tr -d '\r' < "$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | tail -n 25 | awk '{ print "    " $0 }'
 }
 all_seen() {
   local e
