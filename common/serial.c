@@ -28,9 +28,11 @@ int serial_init(void)
     outb(p + UART_FCR, 0xc7);     /* FIFOs on and cleared, 14-byte threshold */
     outb(p + UART_MCR, 0x1e);     /* loopback mode for the presence test */
     outb(p + UART_DATA, 0xae);
-    /* the byte comes straight back in loopback; give a slow UART time */
+    /* the byte comes straight back in loopback; give a slow UART time
+     * (Bochs's takes far longer than 1000 polls; a real one answers at
+     * once, and a missing one reads 0xFF and fails the compare) */
     int ok = 0;
-    for (int i = 0; i < 1000 && !ok; i++)
+    for (int i = 0; i < 100000 && !ok; i++)
         ok = (inb(p + UART_LSR) & 0x01) && inb(p + UART_DATA) == 0xae;
     if (!ok) {
         serial_state = -1;

@@ -17,11 +17,15 @@ pkgs=(
   qemu-system-x86    # boot tests
   ovmf               # UEFI firmware for the boot tests
   seabios            # legacy BIOS firmware (also pulled in by qemu)
+  bochs              # boot matrix: a second emulator and legacy BIOS (bios-bochs*)
+  bochsbios          # Bochs' own BIOS (BIOS-bochs-latest)
+  vgabios            # the LGPL VGA BIOS with VBE that Bochs boots with
+  u-boot-qemu        # boot matrix: U-Boot's UEFI (uefi-uboot)
   console-data       # default8x16.psf.gz: the kernel's bitmap font
   python3            # tests: screendump comparison, bench statistics
   xxd                # tests: byte patching
   procps             # tests: pgrep, to stop every QEMU of an interrupted matrix
-  util-linux         # tests/flash: blkid, blockdev, partx, mkswap (losetup/swapon: mount, essential)
+  util-linux         # tests/flash: blkid, blockdev, partx, mkswap; the matrix: flock
   e2fsprogs          # tests/flash: an old ext4 on the "used stick"
   gdb                # make debug-bios/debug-uefi; tests/kernel/test_debug.sh
 )

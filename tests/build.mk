@@ -41,6 +41,7 @@ test-quick: test-build
 	$(Q)tests/run.sh --quick
 
 # One or more matrix rows by name: make test-row ROW="uefi-nvme bios-mem6g"
+# (BOOT_FW=bochs: SeaBIOS rows under Bochs instead; see docs/testing.md)
 .PHONY: test-row
 test-row: test-build
 	$(Q)tests/boot/matrix.sh $(ROW)

@@ -16,8 +16,11 @@ GNUEFI_LDS  := $(GNUEFI_LIB)/elf_x86_64_efi.lds
 # relocated by _relocate at load time. -mno-red-zone because firmware
 # interrupt handlers run on our stack. MS ABI attributes on the EFI
 # function pointers let us call the firmware directly.
+# -mgeneral-regs-only: no SSE/MMX/x87 code. Firmware need not have set
+# CR4.OSFXSR (U-Boot does not: its first xmm instruction is a #UD);
+# tests/uefi/test_uefi_no_simd.sh checks every built loader.
 UEFI_CFLAGS = $(TARGET_CFLAGS) -fpic -fshort-wchar -mno-red-zone \
-	-maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI \
+	-mgeneral-regs-only -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI \
 	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 -Iuefi
 
 # Loader sources; the *_logic.c files hold pure code without EFI headers,
@@ -47,10 +50,12 @@ $(B)/uefi/common/%.o: common/%.c | $(DEPS_STAMP)
 # linker script as a -shared -Bsymbolic ELF. --no-undefined: a shared
 # object may otherwise link with a missing symbol and crash at run time
 # in firmware. (bench/build.mk links its UEFI floor loader with this too.)
+# Only libgnuefi (crt0's _relocate): nothing of libefi was used, and its
+# prebuilt code is not built without SSE.
 define EFI_LINK
 	@mkdir -p $(dir $(2))
 	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
-		-T $(GNUEFI_LDS) -L$(GNUEFI_LIB) $(GNUEFI_CRT0) $(1) -lefi -lgnuefi -o $(2)
+		-T $(GNUEFI_LDS) -L$(GNUEFI_LIB) $(GNUEFI_CRT0) $(1) -lgnuefi -o $(2)
 endef
 
 # $(call EFI_PE,IN.so,OUT.EFI): the recipe of gnu-efi 3.0.x's Make.rules
@@ -109,7 +114,7 @@ ALL_TARGETS += $(EFI32_BIN)
 # Test builds: the same loader with a forced memory-map change before its
 # first ExitBootServices (mapchange: the retry must succeed) or before
 # every one (mapchurn: the loader must give up with its error line); see
-# tests/uefi/test_uefi_ebs_retry.sh.
+# the uefi-ebs-retry / uefi-ebs-fail rows of tests/boot/matrix.tsv.
 UEFI_TEST_VARIANTS := mapchange=1 mapchurn=2
 define UEFI_TEST_VARIANT
 $(B)/uefi/test/memmap_efi_$(1).o: uefi/memmap_efi.c | $$(DEPS_STAMP)

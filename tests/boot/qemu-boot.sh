@@ -1,35 +1,55 @@
 #!/usr/bin/env bash
-# Boots one disk image in QEMU and waits for serial markers or QEMU's exit.
+# Boots one disk image (or a kernel through the test multiboot stub) in
+# QEMU, or in Bochs, and waits for serial markers or the emulator's exit.
+# Every boot in the tests goes through this script.
 #
-#   tests/boot/qemu-boot.sh --fw bios|uefi --image IMG [options] [-- extra qemu args]
+#   tests/boot/qemu-boot.sh --fw FW --image IMG [options] [-- extra qemu args]
+#   tests/boot/qemu-boot.sh --stub KERNEL.elf "STUB OPTS -- CMDLINE" [options]
+#
+# firmware (--fw):
+#   bios    QEMU + SeaBIOS            uefi   QEMU + OVMF (fresh VARS copy)
+#   uboot   QEMU + U-Boot's UEFI (u-boot-qemu; use --machine pc --bus ide)
+#   bochs   Bochs + its own BIOS and the LGPL VGA BIOS, on a copy of the
+#           image (Bochs writes a lock file beside it); IDE only, no exit
+#           device: the run ends on the serial markers and Bochs is killed
+# --stub boots KERNEL with tests/kernel/mbstub (QEMU -kernel/-initrd, no disk);
+#   --module "FILE [STRING]" adds a boot module for it (repeatable; no commas).
 #
 # options:
 #   --machine pc|q35       (default q35)
 #   --bus ide|ahci|virtio|nvme|usb-xhci|usb-ehci   (default: ide on pc, ahci on q35)
 #   --mem SIZE             (default 512M)      --smp N (default 1)
-#   --vga std|virtio|none  (default std)       --cpu MODEL (default: QEMU's)
+#   --vga std|virtio|none  (default std)
+#   --cpu MODEL            QEMU -cpu (default QEMU's qemu64); Bochs cpu model
+#                          (default corei7_sandy_bridge_2600k, 64-bit)
 #   --second-disk          attach a blank disk first and the image second,
 #                          with bootindex on the image
 #   --expect REGEX         serial must match (grep -E); repeatable
+#   --fail-on REGEX        stop early and fail when serial matches this
+#                          before every --expect did (1 s grace)
 #   --exit N               QEMU must exit with status N (33 = SELFTEST PASS)
 #   --no-exit-device       leave out isa-debug-exit (the kernel then halts)
 #   --screendump FILE.ppm  after every --expect matched, save the screen
 #                          through the monitor, then quit QEMU
+#   --pmemsave ADDR LEN FILE   same moment: save guest memory
 #   --timeout SECONDS      (default 120)
 #   --log FILE             keep the serial log there (default: temp)
-#   --print-cmd            print the qemu command line before running
+#   --print-cmd            print the emulator command line before running
 #   --run                  interactive: no waiting, no timeout, window if any
-# Exit status 0 when every expectation held. On failure the QEMU command
-# and the tail of the serial log are printed.
+# Exit status 0 when every expectation held. On failure the command and
+# the tail of the serial log are printed.
 set -u
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+B=${B:-$TOP/build}
 fw= image= machine=q35 bus= mem=512M smp=1 vga=std cpu= timeout=${BOOT_TIMEOUT:-120}
-log= want_exit= exitdev=1 shot= print=0 run=0 second=0
-expects=()
-extra=()
+log= want_exit= exitdev=1 shot= mem_save= print=0 run=0 second=0 stub_kernel= stub_append= stub_modules=
+expects=() fail_on=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --fw) fw=$2; shift ;;
     --image) image=$2; shift ;;
+    --stub) stub_kernel=$2 stub_append=$3; fw=stub; shift 2 ;;
+    --module) stub_modules+=",$2"; shift ;;
     --machine) machine=$2; shift ;;
     --bus) bus=$2; shift ;;
     --mem) mem=$2; shift ;;
@@ -38,9 +58,11 @@ while [ $# -gt 0 ]; do
     --cpu) cpu=$2; shift ;;
     --second-disk) second=1 ;;
     --expect) expects+=("$2"); shift ;;
+    --fail-on) fail_on+=("$2"); shift ;;
     --exit) want_exit=$2; shift ;;
     --no-exit-device) exitdev=0 ;;
     --screendump) shot=$2; shift ;;
+    --pmemsave) mem_save="$2 $3 $4"; shift 3 ;;
     --timeout) timeout=$2; shift ;;
     --log) log=$2; shift ;;
     --print-cmd) print=1 ;;
@@ -50,16 +72,21 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$fw" ] && [ -n "$image" ] || { echo "qemu-boot.sh: --fw and --image are required" >&2; exit 2; }
-[ -f "$image" ] || { echo "qemu-boot.sh: $image: no such image" >&2; exit 2; }
-[ -n "$bus" ] || { [ "$machine" = pc ] && bus=ide || bus=ahci; }
+usage() { echo "qemu-boot.sh: $1" >&2; exit 2; }
+if [ "$fw" = stub ]; then
+  [ -f "$B/tests/mbstub.elf" ] && [ -f "$stub_kernel" ] || usage "--stub needs $B/tests/mbstub.elf and $stub_kernel"
+else
+  [ -n "$fw" ] && [ -n "$image" ] || usage "--fw and --image are required"
+  [ -f "$image" ] || usage "$image: no such image"
+fi
+[ -n "$bus" ] || { [ "$machine" = pc ] || [ "$fw" = bochs ] && bus=ide || bus=ahci; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hyboot-qemu.XXXXXX")
-qpid=
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hyboot-boot.XXXXXX")
+pid=
 cleanup() {
   trap '' INT TERM      # a second signal must not cut the clean-up short
-  if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
-    kill "$qpid" 2>/dev/null; sleep 0.2; kill -9 "$qpid" 2>/dev/null
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null; sleep 0.2; kill -9 "$pid" 2>/dev/null
   fi
   rm -rf "$tmp"
 }
@@ -67,89 +94,147 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 [ -n "$log" ] || log=$tmp/serial.log
 : > "$log"
+log=$(realpath "$log")
 
-accel=${ACCEL:-tcg}
-cmd=(qemu-system-x86_64 -machine "$machine" -accel "$accel" -m "$mem" -smp "$smp"
-     -no-reboot -net none -vga "$vga")
-[ -n "$cpu" ] && cmd+=(-cpu "$cpu")
-if [ "$run" -eq 1 ]; then
-  cmd+=(-serial stdio)
-  [ -n "${DISPLAY:-}" ] || cmd+=(-display none)
-else
-  cmd+=(-display none -serial "file:$log" -monitor "unix:$tmp/mon,server,nowait")
-fi
-[ "$exitdev" -eq 1 ] && cmd+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-
-case "$fw" in
-  bios) ;;
-  uefi)
-    code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
-    vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
-    cp "$vars" "$tmp/vars.fd"
-    cmd+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
-          -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
-  *) echo "qemu-boot.sh: --fw must be bios or uefi" >&2; exit 2 ;;
-esac
-
-# snapshot=on: boots never write to the image, so parallel boots can share it.
-drv="format=raw,snapshot=on,if=none,id=boot,file=$image"
-if [ "$second" -eq 1 ]; then
-  truncate -s 64M "$tmp/blank.img"
-  cmd+=(-drive "format=raw,if=none,id=blank,file=$tmp/blank.img")
-fi
-dev() { # dev ID BOOTINDEX: the device line for drive ID on $bus
-  local id=$1 bi=$2
-  case "$bus" in
-    ide)      echo "ide-hd,drive=$id,bus=ide.$3$bi" ;;
-    ahci)     echo "ide-hd,drive=$id,bus=ide.$3$bi" ;;
-    virtio)   echo "virtio-blk-pci,drive=$id$bi" ;;
-    nvme)     echo "nvme,drive=$id,serial=hyboot$3$bi" ;;
-    usb-xhci) echo "usb-storage,drive=$id,bus=xhci.0$bi" ;;
-    usb-ehci) echo "usb-storage,drive=$id,bus=ehci.0$bi" ;;
-    *) echo "qemu-boot.sh: unknown bus $bus" >&2; exit 2 ;;
-  esac
+# ---- Bochs -----------------------------------------------------------------
+# Bochs has no isa-debug-exit and no monitor; its debugger (Debian builds
+# it in) reads "c" from -rc. A triple fault ends it (reset_on_triple_fault=0
+# makes it a panic), so a CPU reset is a quick failure, not a loop.
+bochs_cmd() {
+  [ "$bus" = ide ] || usage "bochs: only --bus ide"
+  [ "$vga" = std ] || usage "bochs: only --vga std"
+  [ -z "$want_exit$shot$mem_save" ] && [ "$second" -eq 0 ] && [ ${#extra[@]} -eq 0 ] ||
+    usage "bochs: no --exit, --screendump, --pmemsave, --second-disk or extra arguments"
+  local megs=${mem%[MmGg]}
+  case "$mem" in *[Gg]) megs=$((megs * 1024)) ;; esac
+  cp --sparse=always "$image" "$tmp/disk.img"
+  cat > "$tmp/bochsrc" <<EOF
+megs: $megs
+cpu: model=${cpu:-corei7_sandy_bridge_2600k}, count=$smp, ips=50000000, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+vga: extension=vbe
+display_library: rfb, options="timeout=0"
+ata0-master: type=disk, path=disk.img, mode=flat
+boot: disk
+com1: enabled=1, mode=file, dev=$log
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+log: bochs.log
+panic: action=fatal
+error: action=report
+info: action=ignore
+EOF
+  echo c > "$tmp/bochs.rc"
+  cmd=(bochs -q -f bochsrc -rc bochs.rc)
 }
-case "$bus" in
-  usb-xhci) cmd+=(-device qemu-xhci,id=xhci) ;;
-  usb-ehci) cmd+=(-device usb-ehci,id=ehci) ;;
-esac
-cmd+=(-drive "$drv")
-if [ "$second" -eq 1 ]; then
-  cmd+=(-device "$(dev blank "" 0)" -device "$(dev boot ",bootindex=0" 1)")
-else
-  cmd+=(-device "$(dev boot ",bootindex=0" 0)")
-fi
-cmd+=("${extra[@]}")
+
+# ---- QEMU ------------------------------------------------------------------
+qemu_cmd() {
+  cmd=(qemu-system-x86_64 -machine "$machine" -accel "${ACCEL:-tcg}" -m "$mem" -smp "$smp"
+       -no-reboot -net none -vga "$vga")
+  [ -n "$cpu" ] && cmd+=(-cpu "$cpu")
+  if [ "$run" -eq 1 ]; then
+    cmd+=(-serial stdio)
+    [ -n "${DISPLAY:-}" ] || cmd+=(-display none)
+  else
+    cmd+=(-display none -serial "file:$log" -monitor "unix:$tmp/mon,server,nowait")
+  fi
+  [ "$exitdev" -eq 1 ] && cmd+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+  case "$fw" in
+    bios) ;;
+    stub) cmd+=(-kernel "$B/tests/mbstub.elf" -initrd "$stub_kernel$stub_modules" -append "$stub_append" "${extra[@]}"); return ;;
+    uefi)
+      local code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+      cp "${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$tmp/vars.fd"
+      cmd+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+            -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
+    uboot) cmd+=(-bios "${UBOOT_ROM:-/usr/lib/u-boot/qemu-x86_64/u-boot.rom}") ;;
+    *) usage "--fw must be bios, uefi, uboot or bochs" ;;
+  esac
+  # snapshot=on: boots never write to the image, so parallel boots can share it.
+  local drv="format=raw,snapshot=on,if=none,id=boot,file=$image"
+  if [ "$second" -eq 1 ]; then
+    truncate -s 64M "$tmp/blank.img"
+    cmd+=(-drive "format=raw,if=none,id=blank,file=$tmp/blank.img")
+  fi
+  dev() { # dev ID BOOTINDEX UNIT: the device line for drive ID on $bus
+    local id=$1 bi=$2
+    case "$bus" in
+      ide|ahci) echo "ide-hd,drive=$id,bus=ide.$3$bi" ;;
+      virtio)   echo "virtio-blk-pci,drive=$id$bi" ;;
+      nvme)     echo "nvme,drive=$id,serial=hyboot$3$bi" ;;
+      usb-xhci) echo "usb-storage,drive=$id,bus=xhci.0$bi" ;;
+      usb-ehci) echo "usb-storage,drive=$id,bus=ehci.0$bi" ;;
+      *) usage "unknown bus $bus" ;;
+    esac
+  }
+  case "$bus" in
+    usb-xhci) cmd+=(-device qemu-xhci,id=xhci) ;;
+    usb-ehci) cmd+=(-device usb-ehci,id=ehci) ;;
+  esac
+  cmd+=(-drive "$drv")
+  if [ "$second" -eq 1 ]; then
+    cmd+=(-device "$(dev blank "" 0)" -device "$(dev boot ",bootindex=0" 1)")
+  else
+    cmd+=(-device "$(dev boot ",bootindex=0" 0)")
+  fi
+  cmd+=("${extra[@]}")
+}
+
+if [ "$fw" = bochs ]; then bochs_cmd; else qemu_cmd; fi
 
 if [ "$print" -eq 1 ] || [ "$run" -eq 1 ]; then printf '%q ' "${cmd[@]}"; echo; fi
-if [ "$run" -eq 1 ]; then "${cmd[@]}"; exit $?; fi
+if [ "$run" -eq 1 ]; then
+  if [ "$fw" = bochs ]; then (cd "$tmp" && "${cmd[@]}"); else "${cmd[@]}"; fi
+  exit $?
+fi
 
-"${cmd[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
-qpid=$!
+if [ "$fw" = bochs ]; then    # Bochs finds its files (and writes its lock) in $tmp
+  (cd "$tmp" && exec "${cmd[@]}") </dev/null >"$tmp/emu.out" 2>&1 &
+else
+  "${cmd[@]}" </dev/null >"$tmp/emu.out" 2>&1 &
+fi
+pid=$!
 
 failmsg() {
   echo "qemu-boot: FAILED: $1"
   echo "qemu-boot: command: $(printf '%q ' "${cmd[@]}")"
-  [ -s "$tmp/qemu.out" ] && { echo "qemu-boot: qemu said:"; tail -n 5 "$tmp/qemu.out" | sed 's/^/    /'; }
+  if [ -s "$tmp/emu.out" ]; then
+    echo "qemu-boot: ${cmd[0]} said:"
+    grep -av 'lt_dlhandle\|loaded plugin\|^ALSA' "$tmp/emu.out" | tail -n 5 | awk '{ print "    " $0 }'
+  fi
+  [ -s "$tmp/bochs.log" ] && { echo "qemu-boot: bochs.log tail:"; tail -n 5 "$tmp/bochs.log" | awk '{ print "    " $0 }'; }
   echo "qemu-boot: serial log tail:"
-  tr -d '\r' < "$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | tail -n 25 | sed 's/^/    /'
+  tr -d '\r' < "$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | tail -n 25 | awk '{ print "    " $0 }'
 }
-
 all_seen() {
   local e
-  for e in "${expects[@]}"; do grep -Eq -- "$e" "$log" || return 1; done
+  for e in "${expects[@]}"; do grep -Eaq -- "$e" "$log" || return 1; done
   return 0
+}
+failed_early() {
+  local e
+  for e in "${fail_on[@]}"; do grep -Eaq -- "$e" "$log" && { echo "$e"; return 0; }; done
+  return 1
 }
 
 deadline=$(( $(date +%s) + timeout ))
-status=
+status= grace=
 while :; do
-  if ! kill -0 "$qpid" 2>/dev/null; then
-    wait "$qpid"; status=$?; qpid=
+  if ! kill -0 "$pid" 2>/dev/null; then
+    wait "$pid"; status=$?; pid=
     break
   fi
   if [ ${#expects[@]} -gt 0 ] && [ -z "$want_exit" ] && all_seen; then
     break
+  fi
+  if [ -z "$grace" ] && [ ${#fail_on[@]} -gt 0 ] && why=$(failed_early); then
+    grace=$(( $(date +%s) + 1 ))   # the expected lines may still be on their way
+  fi
+  if [ -n "$grace" ] && [ "$(date +%s)" -gt "$grace" ]; then
+    failmsg "serial matched /$why/ (a failure) before every expected line"
+    exit 1
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
     failmsg "timeout after ${timeout}s"
@@ -158,23 +243,32 @@ while :; do
   sleep 0.1
 done
 
-if [ -n "$shot" ]; then
-  if [ -z "$qpid" ]; then failmsg "QEMU exited before the screendump"; exit 1; fi
+# screendump and pmemsave through the QEMU monitor, then quit
+if [ -n "$shot$mem_save" ]; then
+  if [ -z "$pid" ]; then failmsg "QEMU exited before the screendump/pmemsave"; exit 1; fi
   sleep 0.5   # let the last glyphs reach the framebuffer
-  python3 - "$tmp/mon" "$shot" <<'PY' || { failmsg "screendump failed"; exit 1; }
-import socket, sys, time, os
+  python3 - "$tmp/mon" "$shot" $mem_save <<'PY' || { failmsg "screendump/pmemsave failed"; exit 1; }
+import os, socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-s.sendall(("screendump %s\n" % sys.argv[2]).encode()); time.sleep(0.5)
-for _ in range(50):
-    if os.path.exists(sys.argv[2]) and os.path.getsize(sys.argv[2]) > 0: break
-    time.sleep(0.1)
+def wait_for(path, size=None):
+    for _ in range(100):
+        if os.path.exists(path) and (os.path.getsize(path) == size if size else os.path.getsize(path) > 0):
+            return
+        time.sleep(0.1)
+    sys.exit("monitor did not write %s" % path)
+if sys.argv[2]:
+    s.sendall(("screendump %s\n" % sys.argv[2]).encode()); wait_for(sys.argv[2])
+if len(sys.argv) > 3:
+    addr, size, out = sys.argv[3], int(sys.argv[4], 0), sys.argv[5]
+    s.sendall(("pmemsave %s %d \"%s\"\n" % (addr, size, out)).encode()); wait_for(out, size)
+time.sleep(0.3)
 s.sendall(b"quit\n"); time.sleep(0.2)
 PY
 fi
 
 ok=1
 for e in "${expects[@]}"; do
-  if ! grep -Eq -- "$e" "$log"; then ok=0; failmsg "serial never matched /$e/"; break; fi
+  if ! grep -Eaq -- "$e" "$log"; then ok=0; failmsg "serial never matched /$e/"; break; fi
 done
 if [ "$ok" -eq 1 ] && [ -n "$want_exit" ]; then
   if [ -z "$status" ]; then ok=0; failmsg "QEMU still running, wanted exit $want_exit"

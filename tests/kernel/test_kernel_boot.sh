@@ -8,18 +8,20 @@
 # SMBIOS 2 and 3, EDID, fake EFI tables, a newer loader), and the
 # self-test's failure paths (the stub breaks one promise at a time).
 source "$(dirname "$0")/../lib.sh"
-SB="$TOP/tests/kernel/stub-boot.sh"
+QB="$TOP/tests/boot/qemu-boot.sh"
 K=$B/kernel
 FBCHECK=$B/tests/fbcheck
 for f in "$B/tests/mbstub.elf" "$K/kernel.elf" "$FBCHECK"; do
   [ -f "$f" ] || { fail "prerequisite $f" "not built"; finish; }
 done
 
-# boot NAME [stub-boot options] KERNEL APPEND: passes when stub-boot.sh does
+# boot NAME [qemu-boot.sh options] KERNEL APPEND: one boot through the stub
+# ("STUB OPTIONS -- KERNEL CMDLINE"); passes when qemu-boot.sh does
 boot() {
   local name=$1; shift
-  local out
-  if out=$("$SB" --log "$T/serial.log" "$@" 2>&1); then pass "$name"
+  local n=$# out
+  local opts=("${@:1:n-2}") kernel=${*:n-1:1} append=${*:n:1}
+  if out=$("$QB" --log "$T/serial.log" --timeout "${BOOT_TIMEOUT:-60}" "${opts[@]}" --stub "$kernel" "$append" 2>&1); then pass "$name"
   else fail "$name"; printf '%s\n' "$out" | tail -n 18 | sed 's/^/    /'; fi
 }
 serial() { tr -d '\r' < "$T/serial.log"; }

@@ -71,8 +71,8 @@ done
 
 # modules, through the stub
 printf 'initrd bytes\n' > "$T/initrd.img"
-if out=$("$TOP/tests/kernel/stub-boot.sh" --log "$T/stub.log" --expect 'template: done, halting' \
-           --module "$T/initrd.img root=/dev/ram0 quiet" "$T/tpl/build/kernel.elf" "fb=1024x768x32 -- " 2>&1); then
+if out=$("$TOP/tests/boot/qemu-boot.sh" --log "$T/stub.log" --expect 'template: done, halting' \
+           --module "$T/initrd.img root=/dev/ram0 quiet" --stub "$T/tpl/build/kernel.elf" "fb=1024x768x32 -- " 2>&1); then
   pass "the template kernel boots through the multiboot stub with a module"
   out=$(tr -d '\r' < "$T/stub.log")
   expect_match "module line: path, aligned address, size, string" "$out" \
