@@ -12,6 +12,7 @@
 #include "loader.h"
 #include "memory.h"
 #include "stage2.h"
+#include "tsc.h"
 
 #define LOADER_NAME "hyboot-bios 0.2"
 
@@ -25,6 +26,7 @@ static struct boot_mmap_entry mmap_buf[STAGE2_MMAP_CAP];
 void stage2_main(uint32_t drive)
 {
     uint64_t t_entry = rdtsc();
+    tsc_pit_start();           /* the TSC rate, measured in the background */
     con_init();
     say("stage2 started, boot drive 0x%02x", (unsigned)drive);
 

@@ -28,7 +28,8 @@ int64_t plat_time(void)
 uint64_t plat_tsc_hz(const char **how)
 {
     *how = "PIT";              /* every PC with a legacy BIOS has one */
-    return tsc_calibrate_pit();
+    uint64_t hz = tsc_pit_rate();
+    return hz ? hz : tsc_calibrate_pit();
 }
 
 void plat_device(struct boot_device *d)

@@ -510,9 +510,9 @@ void loader_run(const struct plat_info *pi)
     static struct handoff h;
     st.t_entry = pi->tsc_loader_entry;
     check_cpu();
-    calibrate();
     survey_memory();
     load_config();
+    calibrate();               /* late: the PIT has been counting since the layer's entry */
     load_kernel();
     load_modules();
     st.t_loaded = rdtsc();

@@ -39,6 +39,47 @@ void free_pages(uint64_t addr, uint64_t bytes)
     if (addr && bytes) efi_bs->FreePages(addr, pages_for(bytes));
 }
 
+/* The highest `align`-aligned start of `bytes` of free (conventional)
+ * memory ending at or below max (ANY_ADDR: anywhere), taken with
+ * AllocateAddress; 0 when there is none. One allocation and no give-back:
+ * freeing the slack of a larger allocation cost 4-20 ms per FreePages
+ * under OVMF (docs/performance.md). */
+static uint64_t alloc_aligned_at(uint32_t type, uint64_t bytes, uint64_t align, uint64_t max)
+{
+    UINTN size = 0, key, dsize = 0;
+    UINT32 dver;
+    uint8_t *buf = NULL;
+    uint64_t best = 0;
+    EFI_STATUS s = efi_bs->GetMemoryMap(&size, NULL, &key, &dsize, &dver);
+    if (s != EFI_BUFFER_TOO_SMALL || !dsize)
+        return 0;
+    size += 8 * dsize;
+    if (EFI_ERROR(efi_bs->AllocatePool(EfiLoaderData, size, (void **)&buf)))
+        return 0;
+    if (!EFI_ERROR(efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)buf, &key, &dsize, &dver))) {
+        for (UINTN off = 0; off + dsize <= size; off += dsize) {
+            const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(buf + off);
+            if (d->Type != EfiConventionalMemory || !d->NumberOfPages)
+                continue;
+            uint64_t start = d->PhysicalStart, end = start + d->NumberOfPages * EFI_PAGE_BYTES;
+            if (max && end > max + 1)
+                end = max + 1;
+            if (end < start + bytes)
+                continue;
+            uint64_t at = (end - bytes) & ~(align - 1);
+            if (at >= start && at > best)
+                best = at;
+        }
+    }
+    efi_bs->FreePool(buf);
+    if (!best)
+        return 0;
+    EFI_PHYSICAL_ADDRESS addr = best;
+    if (EFI_ERROR(efi_bs->AllocatePages(AllocateAddress, (EFI_MEMORY_TYPE)type, pages_for(bytes), &addr)))
+        return 0;
+    return addr;
+}
+
 uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_end)
 {
     uint32_t t = efi_type_for(type);
@@ -50,7 +91,11 @@ uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_
     bytes = pages_for(bytes) * EFI_PAGE_BYTES;
     if (align <= EFI_PAGE_BYTES)
         return alloc_pages(t, bytes, max);
-    /* Larger alignment: take bytes + align, give back head and tail. */
+    uint64_t at = alloc_aligned_at(t, bytes, align, max);
+    if (at)
+        return at;
+    /* Firmware that refused the address: take bytes + align, give back
+     * head and tail. */
     uint64_t raw = alloc_pages(t, bytes + align, max);
     if (!raw) return 0;
     uint64_t start = (raw + align - 1) & ~(align - 1);
@@ -59,9 +104,13 @@ uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_
     return start;
 }
 
+/* Temporary buffers (a file before its bytes are placed) are not given
+ * back: FreePages costs milliseconds under OVMF, and the pages are
+ * BOOT_MEM_LOADER in the final map, which the kernel reclaims anyway. */
 void plat_free(uint64_t addr, uint64_t bytes)
 {
-    free_pages(addr, bytes ? bytes : 1);
+    (void)addr;
+    (void)bytes;
 }
 
 /* GetMemoryMap into pool memory, translated (mmap_logic.c). */

@@ -6,6 +6,7 @@
 #include "io.h"
 #include "loader.h"
 #include "serial.h"
+#include "tsc.h"
 
 #if defined(__x86_64__)
 #define LOADER_NAME "hyboot-uefi 0.2"
@@ -57,6 +58,7 @@ void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
     uint64_t t_entry = rdtsc();
+    tsc_pit_start();           /* the TSC rate, measured in the background */
     efi_image = image;
     efi_st = st;
     efi_bs = st->BootServices;

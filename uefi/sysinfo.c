@@ -59,7 +59,9 @@ int64_t plat_time(void)
 uint64_t plat_tsc_hz(const char **how)
 {
     *how = "PIT";
-    uint64_t hz = tsc_calibrate_pit();
+    uint64_t hz = tsc_pit_rate();
+    if (hz < 1000000)
+        hz = tsc_calibrate_pit();
     if (hz >= 1000000)
         return hz;
     /* No PIT (some newer machines gate it off): the firmware's Stall is
