@@ -8,25 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FAT32_MAX_CLUSTERS 0x0ffffff5u   /* highest cluster number 0x0FFFFFF6 */
-
-static int type_of(uint32_t clusters)
-{
-    if (clusters <= FAT12_MAX_CLUSTERS)
-        return 12;
-    if (clusters <= FAT16_MAX_CLUSTERS)
-        return 16;
-    return 32;
-}
-
 /* Does a FAT of fs sectors hold an entry for every cluster (plus the two
  * reserved entries) of the data area that is left? */
-static int fat_covers(uint64_t avail, uint32_t spc, int bits, uint64_t fs, uint32_t nfats)
+static int fat_covers(uint64_t avail, uint32_t spc, int type, uint64_t fs, uint32_t nfats)
 {
     if (avail <= fs * nfats)
         return 1;   /* no data area at all: trivially covered */
     uint64_t clusters = (avail - fs * nfats) / spc;
-    return (clusters + 2) * (uint64_t)bits <= fs * 512 * 8;
+    return fat_table_bytes(type, clusters) <= fs * SECTOR;
 }
 
 int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entries,
@@ -38,6 +27,8 @@ int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entr
     g->num_fats = 2;
     if (sectors > 0xffffffffULL || spc == 0)
         return -1;
+    if (type != 32 && root_entries > MK_FAT_ROOT_MAX)
+        return -1;
     g->total_sectors = (uint32_t)sectors;
     g->reserved = type == 32 ? 32 : 1;
     g->root_entries = type == 32 ? 0 : root_entries;
@@ -46,15 +37,14 @@ int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entr
     if (sectors <= fixed + 2)
         return -1;
     uint64_t avail = sectors - fixed;
-    int bits = type;
     /* Smallest FAT that covers the clusters it leaves: a bigger FAT only
      * leaves fewer clusters, so the predicate is monotonic. */
-    uint64_t lo = 1, hi = mk_div_up((avail / spc + 2) * (uint64_t)bits, 512 * 8);
+    uint64_t lo = 1, hi = mk_div_up(fat_table_bytes(type, avail / spc), SECTOR);
     if (hi < 1)
         hi = 1;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (fat_covers(avail, spc, bits, mid, g->num_fats))
+        if (fat_covers(avail, spc, type, mid, g->num_fats))
             hi = mid;
         else
             lo = mid + 1;
@@ -73,7 +63,7 @@ int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entr
     if (clusters == 0 || clusters > FAT32_MAX_CLUSTERS)
         return -1;
     g->clusters = (uint32_t)clusters;
-    return type_of(g->clusters) == type ? 0 : -1;
+    return fat_type_for_clusters(g->clusters) == type ? 0 : -1;
 }
 
 uint32_t mk_fat_recommended_spc(uint64_t sectors, int type)
@@ -120,8 +110,12 @@ const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, str
             for (uint32_t spc = 1; spc <= 64; spc *= 2)
                 if (mk_fat_geometry(sectors, order[i], spc, root_entries, g) == 0)
                     return NULL;
-        snprintf(why, sizeof why, "%llu sectors is too small for any FAT volume",
-                 (unsigned long long)sectors);
+        if (root_entries > MK_FAT_ROOT_MAX && mk_fat_geometry(sectors, 32, 1, 0, g) != 0)
+            snprintf(why, sizeof why, "the root folder needs %u entries: FAT12/16 allow %u, and the "
+                     "ESP is too small for FAT32", root_entries, MK_FAT_ROOT_MAX);
+        else
+            snprintf(why, sizeof why, "%llu sectors is too small for any FAT volume",
+                     (unsigned long long)sectors);
         return why;
     }
     if (want != 12 && want != 16 && want != 32) {
@@ -135,6 +129,11 @@ const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, str
         if (mk_fat_geometry(sectors, want, spc, root_entries, g) == 0)
             return NULL;
 
+    if (want != 32 && root_entries > MK_FAT_ROOT_MAX) {
+        snprintf(why, sizeof why, "FAT%d's root folder holds at most %u entries, the files in / need %u "
+                 "(FAT32 has no such limit below 65536)", want, MK_FAT_ROOT_MAX, root_entries);
+        return why;
+    }
     /* Say why: the cluster count with the smallest and largest clusters. */
     struct mk_fat_geom small, big;
     mk_fat_geometry(sectors, want, 1, root_entries, &small);

@@ -684,12 +684,11 @@ static void fat_label(struct inspect *in, char label[12])
     label[0] = 0;
     if (read_sectors(in, in->esp_lba, 1, sec))
         return;
-    const uint8_t *l = sec + (in->vol.type == 32 ? 36 + offsetof(struct fat32_ext, volume_label)
-                                                 : 36 + offsetof(struct fat16_ext, volume_label));
-    uint8_t boot_sig = sec[in->vol.type == 32 ? 36 + offsetof(struct fat32_ext, boot_sig)
-                                              : 36 + offsetof(struct fat16_ext, boot_sig)];
-    if (boot_sig != 0x29)
+    struct fat_ext_tail t;
+    memcpy(&t, sec + FAT_TAIL_OFFSET(in->vol.type), sizeof t);
+    if (t.boot_sig != FAT_EXT_BOOT_SIG)
         return;
+    const char *l = t.volume_label;
     int n = 11;
     memcpy(label, l, 11);
     while (n > 0 && label[n - 1] == ' ')

@@ -251,7 +251,8 @@ int main(void)
     mark = ncalls;
     CHECK(fat_read_file(&vol, &f, buf, f.size, 2) == FAT_OK && same_as_clusters(buf, kern, 2460),
           "fat read: max_run 2 reads the same bytes");
-    CHECK(data_calls(mark, &sectors) == 4, "fat read: max_run 2 splits the 3-sector run");
+    /* 2 + 1 calls for the run; the tail sector is still in the scratch buffer. */
+    CHECK(data_calls(mark, &sectors) == 3 && sectors == 4, "fat read: max_run 2 splits the 3-sector run");
 
     mark = ncalls;
     CHECK(fat_read_file(&vol, &f, buf, 1024, 0) == FAT_OK && same_as_clusters(buf, kern, 1024),
