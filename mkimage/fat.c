@@ -88,12 +88,13 @@ static const char *add_child(struct mk_fat *fs, struct mk_fat_node *dir, const c
         return why;
     struct mk_fat_node *n = mk_zalloc(sizeof *n);
     n->ulen = utf8_to_utf16(name, strlen(name), n->uname, FAT_NAME_MAX);
-    int r = mk_fat_alias(&dir->names, name, n->short_name);
-    if (r < 0) {
-        free(n);
-        return "no free 8.3 name left in this folder";
-    }
-    n->need_lfn = r;
+    /* Whether LFN entries are needed depends on the name alone; the 8.3
+     * alias itself is chosen once every name of the folder is known
+     * (assign_aliases), so no order of --file options can make an alias
+     * equal to another entry's long name. */
+    int lossy, exact;
+    fat_short_basis(name, n->short_name, &lossy, &exact);
+    n->need_lfn = !exact;
     /* The root may hold the label, any other folder holds . and .. */
     uint32_t fixed = dir == &fs->root ? 1 : 2;
     if (fixed + dir->slots + 1 + lfn_slots(n) > FAT_DIR_MAX_ENTRIES) {
@@ -104,13 +105,32 @@ static const char *add_child(struct mk_fat *fs, struct mk_fat_node *dir, const c
     n->name = mk_strdup(name);
     n->is_dir = is_dir;
     n->parent = dir;
-    mk_fat_names_add(&dir->names, name, n->short_name, n);
+    mk_fat_names_add(&dir->names, name, n);
     if (dir->last)
         dir->last->next = n;
     else
         dir->first = n;
     dir->last = n;
     *out = n;
+    return NULL;
+}
+
+/* Every entry's 8.3 alias, folder by folder in the order entries were
+ * added. Returns NULL or the path of a folder that ran out of aliases. */
+static const struct mk_fat_node *assign_aliases(struct mk_fat_node *dir)
+{
+    for (struct mk_fat_node *c = dir->first; c; c = c->next) {
+        char text[13];
+        if (mk_fat_alias(&dir->names, c->name, c, c->short_name) < 0)
+            return dir;
+        fat_short_to_text(c->short_name, 0, text);
+        mk_fat_names_add(&dir->names, text, c);
+    }
+    for (struct mk_fat_node *c = dir->first; c; c = c->next) {
+        const struct mk_fat_node *bad = c->is_dir ? assign_aliases(c) : NULL;
+        if (bad)
+            return bad;
+    }
     return NULL;
 }
 
@@ -198,6 +218,14 @@ static uint32_t root_entries_needed(const struct mk_fat *fs)
 
 int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, size_t whylen)
 {
+    if (!fs->aliased) {
+        const struct mk_fat_node *full = assign_aliases(&fs->root);
+        if (full) {
+            snprintf(why, whylen, "no free 8.3 name left in folder %s", full == &fs->root ? "/" : full->name);
+            return MK_FAT_ENOSPC;
+        }
+        fs->aliased = 1;
+    }
     const char *r = mk_fat_choose(sectors, want_type, root_entries_needed(fs), &fs->g);
     if (r) {
         snprintf(why, whylen, "%s", r);

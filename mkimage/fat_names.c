@@ -29,28 +29,28 @@ void *mk_fat_names_find(const struct mk_fat_names *n, const char *name)
     return mk_strmap_get(&n->by_name, key);
 }
 
-static int taken(const struct mk_fat_names *n, const char sn[11])
+/* Taken by an entry other than `self` (an alias may spell its own long
+ * name: "kernel.elf" is KERNEL.ELF). */
+static int taken(const struct mk_fat_names *n, const char sn[11], const void *self)
 {
     char text[13];
     fat_short_to_text(sn, 0, text);
-    return mk_fat_names_find(n, text) != NULL;
+    const void *e = mk_fat_names_find(n, text);
+    return e && e != self;
 }
 
-void mk_fat_names_add(struct mk_fat_names *n, const char *long_name, const char sn[11], void *node)
+void mk_fat_names_add(struct mk_fat_names *n, const char *name, void *entry)
 {
-    char key[FAT_NAME_TEXT_MAX + 8], text[13];
-    folded(long_name, key, sizeof key);
-    mk_strmap_put(&n->by_name, key, node);
-    fat_short_to_text(sn, 0, text);
-    folded(text, key, sizeof key);
-    mk_strmap_put(&n->by_name, key, node);
+    char key[FAT_NAME_TEXT_MAX + 8];
+    folded(name, key, sizeof key);
+    mk_strmap_put(&n->by_name, key, entry);
 }
 
-int mk_fat_alias(struct mk_fat_names *n, const char *name, char out[11])
+int mk_fat_alias(struct mk_fat_names *n, const char *name, const void *self, char out[11])
 {
     int lossy, exact;
     int base_len = fat_short_basis(name, out, &lossy, &exact);
-    if (!lossy && !taken(n, out))
+    if (!lossy && !taken(n, out, self))
         return exact ? 0 : 1;
 
     /* The basis (base cut to its length, extension) keys the tail counter. */
@@ -60,7 +60,7 @@ int mk_fat_alias(struct mk_fat_names *n, const char *name, char out[11])
     unsigned tail = (unsigned)(uintptr_t)mk_strmap_get(&n->tails, key);
     while (++tail <= 999999) {
         fat_short_tail(basis, base_len, tail, out);
-        if (!taken(n, out)) {
+        if (!taken(n, out, self)) {
             mk_strmap_put(&n->tails, key, (void *)(uintptr_t)tail);
             return 1;
         }

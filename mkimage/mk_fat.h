@@ -50,14 +50,16 @@ struct mk_fat_names {
 };
 /* The entry a name (long or 8.3, any case) already stands for, or NULL. */
 void *mk_fat_names_find(const struct mk_fat_names *n, const char *name);
-/* Records an entry under its long name and its 8.3 name. */
-void mk_fat_names_add(struct mk_fat_names *n, const char *long_name, const char short_name[11], void *entry);
+/* Records an entry under a name (its long name, later its 8.3 alias as
+ * text). */
+void mk_fat_names_add(struct mk_fat_names *n, const char *name, void *entry);
 /* The 8.3 alias for long name `name` (checked with fat_long_name_check),
  * unique in the folder: the basis, with a "~N" tail when the basis lost
- * information or is taken. Returns 0 when the alias spells the long name
- * exactly (no LFN entries needed), 1 when LFN entries must carry the real
- * name, -1 when no tail is left. Does not record it (mk_fat_names_add). */
-int mk_fat_alias(struct mk_fat_names *n, const char *name, char out[11]);
+ * information or is taken (by another entry's long name or alias).
+ * Returns 0 when the alias spells the long name exactly (no LFN entries
+ * needed), 1 when LFN entries must carry the real name, -1 when no tail
+ * is left. Does not record it (mk_fat_names_add). */
+int mk_fat_alias(struct mk_fat_names *n, const char *name, const void *self, char out[11]);
 void mk_fat_names_free(struct mk_fat_names *n);
 
 /* ---- the volume -------------------------------------------------------- */
@@ -65,7 +67,7 @@ struct mk_fat_node {
     char    *name;              /* long name, UTF-8 */
     uint16_t uname[FAT_NAME_MAX];
     int      ulen;
-    char     short_name[11];
+    char     short_name[11];    /* the 8.3 alias, once mk_fat_plan has run */
     int      need_lfn;
     int      is_dir;
     const uint8_t *data;        /* file contents (not owned) */
@@ -83,6 +85,7 @@ struct mk_fat {
     uint16_t date, time;        /* FAT-encoded timestamp of every entry */
     struct mk_fat_geom g;
     uint32_t used_clusters;
+    int      aliased;           /* 8.3 aliases assigned */
 };
 
 void mk_fat_init(struct mk_fat *fs);
