@@ -46,7 +46,7 @@ const char *stage2_check(const uint8_t *d, uint64_t n, struct stage2_header *out
     }
     /* stage2 checks its own length against this field once loaded. */
     if (h.size == 0 || h.size > n) {
-        fmt_snprintf(why, len, "its header says %u bytes but there are %llu", h.size, (unsigned long long)n);
+        fmt_snprintf(why, len, "its header says %u bytes, but only %llu are there", h.size, (unsigned long long)n);
         return why;
     }
     if (out)

@@ -87,6 +87,7 @@ static const char *add_child(struct mk_fat *fs, struct mk_fat_node *dir, const c
     if (why)
         return why;
     struct mk_fat_node *n = mk_zalloc(sizeof *n);
+    n->fd = -1;
     n->ulen = utf8_to_utf16(name, strlen(name), n->uname, FAT_NAME_MAX);
     /* Whether LFN entries are needed depends on the name alone; the 8.3
      * alias itself is chosen once every name of the folder is known
@@ -134,7 +135,7 @@ static const struct mk_fat_node *assign_aliases(struct mk_fat_node *dir)
     return NULL;
 }
 
-const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, uint64_t size)
+const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, int fd, uint64_t size)
 {
     if (path[0] != '/')
         return "destination must be an absolute path on the ESP (\"/...\")";
@@ -167,6 +168,7 @@ const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data,
             if (why)
                 return why;
             c->data = data;
+            c->fd = fd;
             c->size = size;
             return NULL;
         }
@@ -341,9 +343,11 @@ static void write_dir(struct emit *e, struct mk_fat_node *d)
     for (struct mk_fat_node *c = d->first; c; c = c->next) {
         if (c->is_dir)
             write_dir(e, c);
+        else if (c->size && c->fd >= 0)
+            /* Straight from the input file: the tail of its last cluster
+             * is a hole in the sparse output, i.e. zero. */
+            mk_image_file(e->img, e->data_off + (uint64_t)(c->cluster - 2) * e->cb, c->fd, c->size);
         else if (c->size)
-            /* Straight from the input: the tail of its last cluster is
-             * a hole in the sparse output, i.e. zero. */
             mk_image_ref(e->img, e->data_off + (uint64_t)(c->cluster - 2) * e->cb, c->data, c->size);
     }
 }

@@ -152,3 +152,14 @@ const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, str
                  want, min, size, small.clusters);
     return why;
 }
+
+const char *mk_esp_size_quirk(uint64_t esp_bytes, int type)
+{
+    /* Some firmware guesses the FAT type from the volume size instead of
+     * the cluster count (docs/mkimage.md, "Decisions"). */
+    if (esp_bytes < (8ULL << 20))
+        return "ESP smaller than 8 MiB: some UEFI firmware wants at least 8 MiB";
+    if (type == 32 && esp_bytes < (33ULL << 20))
+        return "FAT32 ESP smaller than 33 MiB: some UEFI firmware reads FAT32 under 33 MiB as FAT16";
+    return NULL;
+}

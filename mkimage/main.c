@@ -1,6 +1,7 @@
 /* mkimage: lays a hyboot kernel, its BIOS stages and its UEFI loader onto
  * one disk image (GPT + hybrid MBR, FAT ESP). This file is the command
- * line; the work is in plan.c and the writers it calls. */
+ * line; the work is in plan.c (and the steps it runs), the writers, and
+ * inspect.c for --inspect. */
 #include "mk.h"
 #include "mk_image.h"
 #include "mk_opts.h"
@@ -11,9 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef MKIMAGE_HAVE_INSPECT
 #include "inspect.h"
-#endif
 
 static void usage(FILE *out)
 {
@@ -32,6 +31,8 @@ static void usage(FILE *out)
 "  --stage1 FILE         MBR boot code (440 bytes, patched with where stage2 is)\n"
 "  --stage2 FILE         BIOS stage2                  -> BIOS boot partition\n"
 "  --file SRC=DEST       any extra file onto the ESP (repeatable; folders are created)\n"
+"  --module SRC[=STRING] a module for the kernel -> /boot/<name of SRC>, listed in boot.cfg\n"
+"                        with its string and SHA-256 (repeatable; in a recipe: module = SRC STRING)\n"
 "  --cmdline TEXT        kernel command line (boot.cfg)\n"
 "  --resolution WxH      preferred framebuffer mode (boot.cfg)\n"
 "  Leave out --efi for a BIOS-only image, --stage1/--stage2 for a UEFI-only one.\n"
@@ -62,7 +63,7 @@ static void usage(FILE *out)
 enum {
     OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
     OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
-    OPT_PRINT, OPT_INSPECT,
+    OPT_PRINT, OPT_INSPECT, OPT_MODULE,
 };
 
 static const struct option longopts[] = {
@@ -73,6 +74,7 @@ static const struct option longopts[] = {
     { "stage1", required_argument, 0, OPT_STAGE1 },
     { "stage2", required_argument, 0, OPT_STAGE2 },
     { "file", required_argument, 0, OPT_FILE },
+    { "module", required_argument, 0, OPT_MODULE },
     { "cmdline", required_argument, 0, OPT_CMDLINE },
     { "resolution", required_argument, 0, OPT_RESOLUTION },
     { "size", required_argument, 0, OPT_SIZE },
@@ -90,14 +92,9 @@ static const struct option longopts[] = {
     { 0, 0, 0, 0 },
 };
 
-static int inspect(const char *path)
+static int finish_bootcfg(void *plan)
 {
-#ifdef MKIMAGE_HAVE_INSPECT
-    return inspect_image(path, stdout) == 0 ? MK_EXIT_OK : MK_EXIT_FAIL;
-#else
-    mk_error(path, "--inspect: not built into this mkimage (mkimage/inspect.c missing)");
-    return MK_EXIT_FAIL;
-#endif
+    return mk_bootcfg_finish(plan);
 }
 
 int main(int argc, char **argv)
@@ -143,7 +140,7 @@ int main(int argc, char **argv)
         return MK_EXIT_USAGE;
     }
     if (inspect_path)
-        return inspect(inspect_path);
+        return inspect_image(inspect_path, stdout) == 0 ? MK_EXIT_OK : MK_EXIT_FAIL;
 
     if (recipe) {
         int r = mk_recipe_load(&opts, recipe);
@@ -166,10 +163,14 @@ int main(int argc, char **argv)
         r = MK_EXIT_FAIL;
     if (r == MK_EXIT_OK) {
         if (print) {
-            mk_plan_print(&plan, stdout);
+            r = mk_bootcfg_finish(&plan);
+            if (r == MK_EXIT_OK)
+                mk_plan_print(&plan, stdout);
         } else {
             struct mk_image img = { 0 };
             mk_plan_render(&plan, &img);
+            wo.before_memory_chunks = finish_bootcfg;
+            wo.ctx = &plan;
             if (mk_image_write(&img, opts.output, &wo) < 0)
                 r = MK_EXIT_FAIL;
             mk_image_free(&img);

@@ -42,6 +42,10 @@ uint32_t mk_fat_recommended_spc(uint64_t sectors, int type);
  * a reason (static buffer) why the forced type cannot be used. */
 const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, struct mk_fat_geom *g);
 
+/* NULL, or why an ESP of esp_bytes formatted as FAT`type` may not work
+ * with some firmware (a warning for mkimage, a note for --inspect). */
+const char *mk_esp_size_quirk(uint64_t esp_bytes, int type);
+
 /* ---- names ----------------------------------------------------------- */
 /* The names of one folder's entries (fat_names.c). */
 struct mk_fat_names {
@@ -70,7 +74,8 @@ struct mk_fat_node {
     char     short_name[11];    /* the 8.3 alias, once mk_fat_plan has run */
     int      need_lfn;
     int      is_dir;
-    const uint8_t *data;        /* file contents (not owned) */
+    const uint8_t *data;        /* file contents (not owned), or: */
+    int      fd;                /* >= 0: the contents are this open file's */
     uint64_t size;
     struct mk_fat_node *parent, *first, *last, *next;
     struct mk_fat_names names;  /* folders: the children's names */
@@ -95,10 +100,12 @@ void mk_fat_free(struct mk_fat *fs);
 const char *mk_fat_set_label(struct mk_fat *fs, const char *label);
 /* Timestamps from seconds since 1970 (UTC), clamped to FAT's 1980..2107. */
 void mk_fat_set_time(struct mk_fat *fs, int64_t epoch);
-/* Adds a file at absolute path "/a/b/c" (folders created); data is kept
- * by reference. NULL or a reason (bad name, exists, parent is a file,
- * file of 4 GiB or more, a folder past FAT's 65536 entries). */
-const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, uint64_t size);
+/* Adds a file at absolute path "/a/b/c" (folders created): size bytes,
+ * from the open file fd when fd >= 0 (copied when the image is written),
+ * else from data (kept by reference). NULL or a reason (bad name, exists,
+ * parent is a file, file of 4 GiB or more, a folder past FAT's 65536
+ * entries). */
+const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, int fd, uint64_t size);
 
 #define MK_FAT_OK      0
 #define MK_FAT_ETYPE   1    /* the forced FAT type is impossible at this size */

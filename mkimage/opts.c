@@ -1,13 +1,15 @@
 /* One table of settings shared by the command line and recipe files. */
 #include "mk_opts.h"
 #include "mk.h"
+#include "fat_name.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-enum kind { K_PATH, K_TEXT, K_FLAG, K_FILE };
+enum kind { K_PATH, K_TEXT, K_FLAG, K_FILE, K_MODULE };
 
 struct key {
     const char *name;
@@ -23,6 +25,7 @@ static const struct key keys[] = {
     { "stage1", K_PATH, S(stage1) },
     { "stage2", K_PATH, S(stage2) },
     { "file", K_FILE, 0 },
+    { "module", K_MODULE, 0 },
     { "cmdline", K_TEXT, S(cmdline) },
     { "resolution", K_TEXT, S(resolution) },
     { "label", K_TEXT, S(label) },
@@ -35,10 +38,12 @@ static const struct key keys[] = {
     { "force-device", K_FLAG, S(force_device) },
 };
 #undef S
+#define NKEYS (sizeof keys / sizeof keys[0])
+_Static_assert(NKEYS <= MK_OPTS_KEYS, "MK_OPTS_KEYS too small");
 
 static const struct key *find(const char *name)
 {
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    for (size_t i = 0; i < NKEYS; i++)
         if (strcmp(keys[i].name, name) == 0)
             return &keys[i];
     return NULL;
@@ -63,17 +68,31 @@ static char **text_field(struct mk_opts *o, const struct key *k)
     return (char **)((char *)o + k->off);
 }
 
-void mk_opts_free(struct mk_opts *o)
+static void free_files(struct mk_opts *o)
 {
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (keys[i].kind == K_PATH || keys[i].kind == K_TEXT)
-            free(*text_field(o, &keys[i]));
     for (size_t i = 0; i < o->nfiles; i++) {
         free(o->files[i].src);
         free(o->files[i].dest);
         free(o->files[i].where);
     }
     free(o->files);
+    for (size_t i = 0; i < o->nmodules; i++) {
+        free(o->modules[i].src);
+        free(o->modules[i].string);
+        free(o->modules[i].where);
+    }
+    free(o->modules);
+}
+
+void mk_opts_free(struct mk_opts *o)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (keys[i].kind == K_PATH || keys[i].kind == K_TEXT)
+            free(*text_field(o, &keys[i]));
+        free(o->where[i]);
+    }
+    free_files(o);
+    free(o->recipe);
     mk_opts_init(o);
 }
 
@@ -87,6 +106,109 @@ static char *resolve(const char *path, const char *base_dir)
     return r;
 }
 
+int mk_esp_path_equal(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == '/')
+            a++;
+        while (*b == '/')
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (fat_fold((unsigned char)*a) != fat_fold((unsigned char)*b))
+            return 0;
+        a++;
+        b++;
+        /* a '/' on one side only is a mismatch the next round finds */
+        if ((*a == '/') != (*b == '/'))
+            return 0;
+    }
+}
+
+/* "--size 12Q" for the command line, "r.conf:3: size" for a recipe, with
+ * the value shortened for a message. */
+void mk_opt_error(const struct mk_opts *o, const char *key, const char *fmt, ...)
+{
+    const struct key *k = find(key);
+    const char *where = k ? o->where[k - keys] : NULL;
+    char input[320], msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (where && strcmp(where, "command line") != 0) {
+        snprintf(input, sizeof input, "%s", where);
+        mk_error(input, "%s: %s", key, msg);
+        return;
+    }
+    const char *v = k && (k->kind == K_PATH || k->kind == K_TEXT) ? *text_field((struct mk_opts *)o, k) : NULL;
+    /* The value goes into a terminal: show it only when it is short and
+     * printable (a bad --cmdline may be neither). */
+    int show = v && strlen(v) <= 64;
+    for (const char *c = v; show && *c; c++)
+        show = (unsigned char)*c >= 0x20 && (unsigned char)*c != 0x7f;
+    if (show)
+        snprintf(input, sizeof input, "--%s %s", key, v);
+    else
+        snprintf(input, sizeof input, "--%s", key);
+    mk_error(input, "%s", msg);
+}
+
+static int add_file(struct mk_opts *o, const char *value, const char *where, const char *base_dir)
+{
+    const char *eq = strchr(value, '=');
+    if (!eq || eq == value || !eq[1]) {
+        mk_error(where, "file: expected SRC=DEST (e.g. notes.txt=/docs/notes.txt), got \"%s\"", value);
+        return -1;
+    }
+    if (eq[1] != '/') {
+        mk_error(where, "file: destination \"%s\" must be an absolute path on the ESP", eq + 1);
+        return -1;
+    }
+    /* One origin giving one destination twice is a mistake, not an override. */
+    for (size_t i = 0; i < o->nfiles; i++)
+        if (mk_esp_path_equal(o->files[i].dest, eq + 1)) {
+            mk_error(where, "file: destination %s given twice (also %s at %s)", eq + 1, o->files[i].dest,
+                     o->files[i].where);
+            return -1;
+        }
+    char *src = mk_zalloc((size_t)(eq - value) + 1);
+    memcpy(src, value, (size_t)(eq - value));
+    o->files = mk_realloc(o->files, (o->nfiles + 1) * sizeof *o->files);
+    struct mk_file_spec *f = &o->files[o->nfiles++];
+    f->src = resolve(src, base_dir);
+    free(src);
+    f->dest = mk_strdup(eq + 1);
+    f->where = mk_strdup(where);
+    return 0;
+}
+
+/* "SRC=STRING" on the command line, "SRC STRING" in a recipe. */
+static int add_module(struct mk_opts *o, const char *value, const char *where, const char *base_dir)
+{
+    const char *sep = base_dir ? value + strcspn(value, " \t") : strchr(value, '=');
+    size_t srclen = sep && *sep ? (size_t)(sep - value) : strlen(value);
+    if (!srclen) {
+        mk_error(where, "module: expected %s, got \"%s\"", base_dir ? "SRC [STRING]" : "SRC[=STRING]", value);
+        return -1;
+    }
+    char *src = mk_zalloc(srclen + 1);
+    memcpy(src, value, srclen);
+    o->modules = mk_realloc(o->modules, (o->nmodules + 1) * sizeof *o->modules);
+    struct mk_module_spec *m = &o->modules[o->nmodules++];
+    m->src = resolve(src, base_dir);
+    free(src);
+    m->string = NULL;
+    if (sep && *sep) {
+        const char *s = sep + 1;
+        while (base_dir && (*s == ' ' || *s == '\t'))
+            s++;
+        m->string = mk_strdup(s);
+    }
+    m->where = mk_strdup(where);
+    return 0;
+}
+
 int mk_opts_set(struct mk_opts *o, const char *name, const char *value, const char *where,
                 const char *base_dir)
 {
@@ -95,6 +217,7 @@ int mk_opts_set(struct mk_opts *o, const char *name, const char *value, const ch
         mk_error(where, "unknown setting \"%s\"", name);
         return -1;
     }
+    size_t ki = (size_t)(k - keys);
     switch (k->kind) {
     case K_PATH:
         if (!*value) {
@@ -103,11 +226,11 @@ int mk_opts_set(struct mk_opts *o, const char *name, const char *value, const ch
         }
         free(*text_field(o, k));
         *text_field(o, k) = resolve(value, base_dir);
-        return 0;
+        break;
     case K_TEXT:
         free(*text_field(o, k));
         *text_field(o, k) = mk_strdup(value);
-        return 0;
+        break;
     case K_FLAG: {
         int *f = (int *)((char *)o + k->off);
         if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcmp(value, "1"))
@@ -118,58 +241,54 @@ int mk_opts_set(struct mk_opts *o, const char *name, const char *value, const ch
             mk_error(where, "%s: expected yes or no, got \"%s\"", name, value);
             return -1;
         }
-        return 0;
+        break;
     }
-    case K_FILE: {
-        const char *eq = strchr(value, '=');
-        if (!eq || eq == value || !eq[1]) {
-            mk_error(where, "file: expected SRC=DEST (e.g. notes.txt=/docs/notes.txt), got \"%s\"", value);
-            return -1;
-        }
-        if (eq[1] != '/') {
-            mk_error(where, "file: destination \"%s\" must be an absolute path on the ESP", eq + 1);
-            return -1;
-        }
-        char *src = mk_zalloc((size_t)(eq - value) + 1);
-        memcpy(src, value, (size_t)(eq - value));
-        o->files = mk_realloc(o->files, (o->nfiles + 1) * sizeof *o->files);
-        struct mk_file_spec *f = &o->files[o->nfiles++];
-        f->src = resolve(src, base_dir);
-        free(src);
-        f->dest = mk_strdup(eq + 1);
-        f->where = mk_strdup(where);
-        return 0;
+    case K_FILE:
+        return add_file(o, value, where, base_dir);
+    case K_MODULE:
+        return add_module(o, value, where, base_dir);
     }
-    }
-    return -1;
+    free(o->where[ki]);
+    o->where[ki] = mk_strdup(where);
+    return 0;
 }
 
 void mk_opts_merge(struct mk_opts *base, struct mk_opts *over)
 {
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         const struct key *k = &keys[i];
+        int given = 0;
         if (k->kind == K_PATH || k->kind == K_TEXT) {
             char **b = text_field(base, k), **v = text_field(over, k);
             if (*v) {
                 free(*b);
                 *b = *v;
                 *v = NULL;
+                given = 1;
             }
         } else if (k->kind == K_FLAG) {
             int *b = (int *)((char *)base + k->off), *v = (int *)((char *)over + k->off);
-            if (*v >= 0)
+            if (*v >= 0) {
                 *b = *v;
+                given = 1;
+            }
+        }
+        if (given) {
+            free(base->where[i]);
+            base->where[i] = over->where[i];
+            over->where[i] = NULL;
         }
     }
+    size_t nbase = base->nfiles;
     for (size_t i = 0; i < over->nfiles; i++) {
         struct mk_file_spec *f = &over->files[i];
         size_t j;
-        for (j = 0; j < base->nfiles; j++)
-            if (strcmp(base->files[j].dest, f->dest) == 0)
+        for (j = 0; j < nbase; j++)
+            if (mk_esp_path_equal(base->files[j].dest, f->dest))
                 break;
-        if (j == base->nfiles) {
+        if (j == nbase) {
             base->files = mk_realloc(base->files, (base->nfiles + 1) * sizeof *base->files);
-            base->nfiles++;
+            j = base->nfiles++;
         } else {
             free(base->files[j].src);
             free(base->files[j].dest);
@@ -180,5 +299,15 @@ void mk_opts_merge(struct mk_opts *base, struct mk_opts *over)
     free(over->files);
     over->files = NULL;
     over->nfiles = 0;
+    base->modules = mk_realloc(base->modules, (base->nmodules + over->nmodules + 1) * sizeof *base->modules);
+    memcpy(base->modules + base->nmodules, over->modules, over->nmodules * sizeof *over->modules);
+    base->nmodules += over->nmodules;
+    free(over->modules);
+    over->modules = NULL;
+    over->nmodules = 0;
+    if (over->recipe && !base->recipe) {
+        base->recipe = over->recipe;
+        over->recipe = NULL;
+    }
     mk_opts_free(over);
 }

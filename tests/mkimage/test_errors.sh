@@ -96,7 +96,7 @@ PY
   refuses "stage2 too large" 1 "stage2: [0-9]+ bytes, more than the [0-9]+ bytes" \
     -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$T/stage2-big.bin"
   { head -c 16 "$STAGE2"; printf '\x00\x00\x01\x00\x00\x00\x00\x00'; tail -c +25 "$STAGE2"; } > "$T/stage2-size.bin"
-  refuses "stage2 whose header claims more than the file" 1 "stage2: its header says 65536 bytes but the file has 4024" \
+  refuses "stage2 whose header claims more than the file" 1 "stage2: its header says 65536 bytes, but only 4024 are there" \
     -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$T/stage2-size.bin"
   refuses "stage2 without its header" 1 "stage2: no \"HYSTAGE2\" magic" \
     -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$KERNEL"

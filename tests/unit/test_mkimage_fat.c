@@ -228,18 +228,18 @@ static void test_volume(int type, uint64_t sectors)
     mk_fat_init(&fs);
     mk_fat_set_label(&fs, "test vol");
     fs.volume_id = 0x12345678;
-    CHECK(mk_fat_add(&fs, "/EFI/BOOT/BOOTX64.EFI", big, 40000) == NULL, "fat: add EFI loader");
-    CHECK(mk_fat_add(&fs, "/boot/kernel.elf", big, sizeof big) == NULL, "fat: add kernel");
-    CHECK(mk_fat_add(&fs, "/boot/boot.cfg", small, 6) == NULL, "fat: add boot.cfg");
-    CHECK(mk_fat_add(&fs, "/docs/A rather long file name, with commas.txt", small, 6) == NULL, "fat: add long name");
-    CHECK(mk_fat_add(&fs, "/docs/empty", small, 0) == NULL, "fat: add empty file");
+    CHECK(mk_fat_add(&fs, "/EFI/BOOT/BOOTX64.EFI", big, -1, 40000) == NULL, "fat: add EFI loader");
+    CHECK(mk_fat_add(&fs, "/boot/kernel.elf", big, -1, sizeof big) == NULL, "fat: add kernel");
+    CHECK(mk_fat_add(&fs, "/boot/boot.cfg", small, -1, 6) == NULL, "fat: add boot.cfg");
+    CHECK(mk_fat_add(&fs, "/docs/A rather long file name, with commas.txt", small, -1, 6) == NULL, "fat: add long name");
+    CHECK(mk_fat_add(&fs, "/docs/empty", small, -1, 0) == NULL, "fat: add empty file");
     for (int i = 0; i < 40; i++) {   /* more than one cluster of folder entries */
         snprintf(name, sizeof name, "/many/longname%d.txt", i);
-        mk_fat_add(&fs, name, small, 6);
+        mk_fat_add(&fs, name, small, -1, 6);
     }
-    CHECK(mk_fat_add(&fs, "/boot/KERNEL.ELF", small, 6) != NULL, "fat: case-insensitive duplicate refused");
-    CHECK(mk_fat_add(&fs, "/boot/kernel.elf/x", small, 6) != NULL, "fat: file used as a folder refused");
-    CHECK(mk_fat_add(&fs, "relative", small, 6) != NULL, "fat: relative destination refused");
+    CHECK(mk_fat_add(&fs, "/boot/KERNEL.ELF", small, -1, 6) != NULL, "fat: case-insensitive duplicate refused");
+    CHECK(mk_fat_add(&fs, "/boot/kernel.elf/x", small, -1, 6) != NULL, "fat: file used as a folder refused");
+    CHECK(mk_fat_add(&fs, "relative", small, -1, 6) != NULL, "fat: relative destination refused");
 
     char why[256];
     int r = mk_fat_plan(&fs, sectors, type, why, sizeof why);
