@@ -45,7 +45,7 @@ static void raw_read_baseline(struct fat_vol *v, struct disk *d, void *buf, uint
     uint32_t sectors = (bytes + 511) / 512;
     uint32_t calls0 = d->calls;
     uint64_t t0 = rdtsc();
-    disk_read(d, v->part_lba, sectors, buf);
+    disk_read_or_die(d, v->part_lba, sectors, buf);
     uint64_t ticks = rdtsc() - t0;
     if (!best->ticks || ticks < best->ticks) {
         best->sectors = sectors;
