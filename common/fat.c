@@ -78,7 +78,7 @@ int fat_mount_dev(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_
     v->part_lba = part_lba;
     v->dev_sector = dev_sector;
     v->bytes_per_sector = dev_sector;      /* until the BPB says */
-    v->cached_fat_sector = 0xffffffffu;
+    v->cached_fat_sector[0] = v->cached_fat_sector[1] = 0xffffffffu;
     v->sector_lba = ~0ull;
     if (!is_pow2(dev_sector) || dev_sector < 512 || dev_sector > FAT_MAX_SECTOR)
         return FAT_EINVAL;
@@ -161,21 +161,21 @@ int fat_mount_dev(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_
 
 static uint32_t cluster_bytes(const struct fat_vol *v) { return v->sectors_per_cluster * v->bytes_per_sector; }
 
-/* Byte `off` of FAT copy `copy`, through the one-sector cache. */
+/* Byte `off` of FAT copy `copy`, through the cache. */
 static int fat_byte(struct fat_vol *v, uint32_t copy, uint32_t off, uint8_t *out)
 {
     uint32_t sec = off / v->bytes_per_sector;
     if (sec >= v->fat_sectors)
         return corrupt(v, "FAT entry beyond the FAT");
-    uint32_t abs = v->fat_lba + copy * v->fat_sectors + sec;
-    if (v->cached_fat_sector != abs) {
-        v->cached_fat_sector = 0xffffffffu;
-        int rc = vol_read(v, abs, 1, v->fat_cache);
+    uint32_t abs = v->fat_lba + copy * v->fat_sectors + sec, slot = copy != v->active_fat;
+    if (v->cached_fat_sector[slot] != abs) {
+        v->cached_fat_sector[slot] = 0xffffffffu;
+        int rc = vol_read(v, abs, 1, v->fat_cache[slot]);
         if (rc)
             return rc;
-        v->cached_fat_sector = abs;
+        v->cached_fat_sector[slot] = abs;
     }
-    *out = v->fat_cache[off % v->bytes_per_sector];
+    *out = v->fat_cache[slot][off % v->bytes_per_sector];
     return FAT_OK;
 }
 

@@ -138,10 +138,11 @@ struct fat_vol {
     uint32_t clusters;          /* count of data clusters */
     uint64_t total_sectors;     /* logical sectors */
     uint64_t sector_lba;        /* logical sector held in v->sector, ~0 if none */
-    /* one-sector cache of the FAT */
-    uint32_t cached_fat_sector; /* 0xffffffff when empty; absolute in the volume */
+    /* one-sector cache of the FAT, one slot for the copy read first and
+     * one for the others (so a fallback does not evict the first) */
+    uint32_t cached_fat_sector[2];  /* 0xffffffff when empty; absolute in the volume */
     uint32_t fallbacks;         /* FAT entries taken from a copy other than the first */
-    uint8_t  fat_cache[FAT_MAX_SECTOR];
+    uint8_t  fat_cache[2][FAT_MAX_SECTOR];
     uint8_t  sector[FAT_MAX_SECTOR];   /* scratch for directory reads */
     int      last_error;        /* read() status of the last failure */
     uint64_t last_error_lba;
