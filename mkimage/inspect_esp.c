@@ -243,8 +243,8 @@ static void check_bootcfg(struct esp_check *e, struct boot_cfg *cfg)
 }
 
 /* A file boot.cfg names, against its hash. */
-static uint8_t *check_hashed(struct esp_check *e, const char *what, const char *path, int has, const uint8_t want[32],
-                             struct fat_file *f)
+static uint8_t *check_hashed(struct esp_check *e, const char *what, const char *key, const char *path, int has,
+                             const uint8_t want[32], struct fat_file *f)
 {
     struct inspect *in = e->in;
     uint8_t *data = read_whole(e, path, f, e->paths);
@@ -256,11 +256,11 @@ static uint8_t *check_hashed(struct esp_check *e, const char *what, const char *
     sha256_hex(digest, hex);
     say(in, "  %s %s: %" PRIu32 " bytes, SHA-256 %s\n", what, shown(path), f->size, hex);
     if (!has) {
-        note(in, "boot.cfg gives no hash for %s %s: the loaders will not verify it", what, shown(path));
+        note(in, "boot.cfg has no %s for %s: the loaders will not verify it", key, shown(path));
     } else if (memcmp(digest, want, SHA256_LEN) != 0) {
         sha256_hex(want, wanthex);
-        problem(in, e->paths, "%s %s does not match boot.cfg's hash (%.16s...): both loaders refuse to boot it",
-                what, shown(path), wanthex);
+        problem(in, e->paths, "%s %s does not match boot.cfg's %s (%.16s...): the loaders refuse to boot it",
+                what, shown(path), key, wanthex);
     } else {
         say(in, "  %s hash matches boot.cfg\n", what);
     }
@@ -276,7 +276,7 @@ static void check_boot_files(struct esp_check *e)
     check_bootcfg(e, cfg);
 
     struct fat_file f;
-    uint8_t *k = check_hashed(e, "kernel", cfg->kernel, cfg->has_sha256, cfg->kernel_sha256, &f);
+    uint8_t *k = check_hashed(e, "kernel", "kernel_sha256", cfg->kernel, cfg->has_sha256, cfg->kernel_sha256, &f);
     if (k) {
         struct elf_plan *plan = mk_zalloc(sizeof *plan);
         const char *why = elf_plan(k, f.size, plan);
@@ -291,7 +291,7 @@ static void check_boot_files(struct esp_check *e)
     for (uint32_t i = 0; i < cfg->module_count; i++) {
         const struct boot_cfg_module *m = &cfg->modules[i];
         say(in, "  module %" PRIu32 ": %s, string \"%s\"\n", i + 1, shown(m->path), shown(m->string));
-        free(check_hashed(e, "module", m->path, m->has_sha256, m->sha256, &f));
+        free(check_hashed(e, "module", "module_sha256", m->path, m->has_sha256, m->sha256, &f));
     }
     free(cfg);
 }
