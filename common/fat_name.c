@@ -6,12 +6,8 @@
 
 int fat_name_iequal(const char *a, size_t alen, const char *b, size_t blen)
 {
-    if (alen != blen)
-        return 0;
-    for (size_t i = 0; i < alen; i++)
-        if (fat_fold((uint8_t)a[i]) != fat_fold((uint8_t)b[i]))
-            return 0;
-    return 1;
+    /* hy_strncasecmp folds exactly as fat_fold does (ASCII only). */
+    return alen == blen && hy_strncasecmp(a, b, alen) == 0;
 }
 
 int fat_short_char_ok(uint8_t c)

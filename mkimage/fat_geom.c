@@ -66,27 +66,30 @@ int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entr
     return fat_type_for_clusters(g->clusters) == type ? 0 : -1;
 }
 
+/* The spec's DskTableFAT16 / DskTableFAT32 (512-byte sectors): volumes
+ * of up to `max` sectors get `spc` sectors per cluster (0: do not use). */
+struct spc_row { uint64_t max; uint32_t spc; };
+static const struct spc_row fat32_table[] = {
+    { 66600, 0 }, { 532480, 1 }, { 16777216, 8 }, { 33554432, 16 }, { 67108864, 32 }, { ~0ull, 64 },
+};
+static const struct spc_row fat16_table[] = {
+    { 8400, 0 }, { 32680, 2 }, { 262144, 4 }, { 524288, 8 }, { 1048576, 16 }, { 2097152, 32 },
+    { 4194304, 64 }, { ~0ull, 0 },
+};
+
+static uint32_t table_spc(const struct spc_row *t, uint64_t sectors)
+{
+    while (sectors > t->max)
+        t++;
+    return t->spc;
+}
+
 uint32_t mk_fat_recommended_spc(uint64_t sectors, int type)
 {
-    /* The spec's DskTableFAT16 / DskTableFAT32 (512-byte sectors). */
-    if (type == 32) {
-        if (sectors <= 66600) return 0;
-        if (sectors <= 532480) return 1;
-        if (sectors <= 16777216) return 8;
-        if (sectors <= 33554432) return 16;
-        if (sectors <= 67108864) return 32;
-        return 64;
-    }
-    if (type == 16) {
-        if (sectors <= 8400) return 0;
-        if (sectors <= 32680) return 2;
-        if (sectors <= 262144) return 4;
-        if (sectors <= 524288) return 8;
-        if (sectors <= 1048576) return 16;
-        if (sectors <= 2097152) return 32;
-        if (sectors <= 4194304) return 64;
-        return 0;
-    }
+    if (type == 32)
+        return table_spc(fat32_table, sectors);
+    if (type == 16)
+        return table_spc(fat16_table, sectors);
     /* FAT12 has no table (it is floppy territory): the smallest cluster
      * that keeps the count under the FAT12 limit. */
     for (uint32_t spc = 1; spc <= 64; spc *= 2)

@@ -296,15 +296,13 @@ static int copy_file(int out, uint64_t at, int in, uint64_t len, int skip_holes)
             }
             static uint8_t buf[1 << 20];
             size_t want = end - pos < sizeof buf ? (size_t)(end - pos) : sizeof buf;
-            ssize_t n = pread(in, buf, want, (off_t)pos);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                if (n == 0)
-                    errno = EIO;
-                return -1;
-            }
-            if (pwrite_all(out, buf, (uint64_t)n, at + pos) < 0)
+            ssize_t n;
+            do
+                n = pread(in, buf, want, (off_t)pos);
+            while (n < 0 && errno == EINTR);
+            if (n == 0)
+                errno = EIO;             /* the input shrank under us */
+            if (n <= 0 || pwrite_all(out, buf, (uint64_t)n, at + pos) < 0)
                 return -1;
             pos += (uint64_t)n;
         }

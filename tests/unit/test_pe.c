@@ -51,39 +51,31 @@ int main(void)
     good(PE_MACHINE_I386, PE_OPT_MAGIC_PE32PLUS);
     CHECK(pe_check(img, sizeof img, PE_MACHINE_I386, NULL) != NULL, "pe: i386 with a PE32+ header refused");
 
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    img[0] = 'X';
-    CHECK(check(sizeof img) && strstr(check(sizeof img), "MZ"), "pe: no MZ refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put32(img + 0x3c, 0xfffffff0);
-    CHECK(check(sizeof img) && strstr(check(sizeof img), "PE signature"), "pe: e_lfanew beyond the file refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put16(img + OPT + 68, 11);
-    CHECK(check(sizeof img) && strstr(check(sizeof img), "subsystem"), "pe: subsystem 11 (boot service driver) refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put16(img + OPT, PE_OPT_MAGIC_PE32);
-    CHECK(check(sizeof img) && strstr(check(sizeof img), "PE32+"), "pe: PE32 header on x86-64 refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put16(img + PE + 22, 0x20);
-    CHECK(check(sizeof img) != NULL, "pe: not marked executable refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put32(img + OPT + 16, 0);
-    CHECK(check(sizeof img) != NULL, "pe: no entry point refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put32(img + OPT + 16, 0x1000);
-    CHECK(check(sizeof img) != NULL, "pe: entry point outside the image refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put16(img + PE + 6, 0);
-    CHECK(check(sizeof img) != NULL, "pe: no sections refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put16(img + PE + 6, 60);
-    CHECK(check(sizeof img) && strstr(check(sizeof img), "section table"), "pe: section table beyond the file refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put32(img + SEC + 20, 0x3f0);
-    CHECK(check(sizeof img) && strstr(check(sizeof img), "truncated"), "pe: section data beyond the file refused");
-    good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
-    put16(img + PE + 20, 0xffff);
-    CHECK(check(sizeof img) != NULL, "pe: optional header beyond the file refused");
+    /* One field broken at a time: offset, width, value, a word of the reason. */
+    static const struct { unsigned off, width; uint32_t val; const char *why, *name; } bad[] = {
+        { 0, 1, 'X', "MZ", "pe: no MZ refused" },
+        { 0x3c, 4, 0xfffffff0, "PE signature", "pe: e_lfanew beyond the file refused" },
+        { OPT + 68, 2, 11, "subsystem", "pe: subsystem 11 (boot service driver) refused" },
+        { OPT, 2, PE_OPT_MAGIC_PE32, "PE32+", "pe: PE32 header on x86-64 refused" },
+        { PE + 22, 2, 0x20, "executable", "pe: not marked executable refused" },
+        { OPT + 16, 4, 0, "entry point", "pe: no entry point refused" },
+        { OPT + 16, 4, 0x1000, "entry point", "pe: entry point outside the image refused" },
+        { PE + 6, 2, 0, "section count", "pe: no sections refused" },
+        { PE + 6, 2, 60, "section table", "pe: section table beyond the file refused" },
+        { SEC + 20, 4, 0x3f0, "truncated", "pe: section data beyond the file refused" },
+        { PE + 20, 2, 0xffff, "optional header", "pe: optional header beyond the file refused" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
+        if (bad[i].width == 1)
+            img[bad[i].off] = (uint8_t)bad[i].val;
+        else if (bad[i].width == 2)
+            put16(img + bad[i].off, (uint16_t)bad[i].val);
+        else
+            put32(img + bad[i].off, bad[i].val);
+        const char *why = check(sizeof img);
+        CHECK(why && strstr(why, bad[i].why), bad[i].name);
+    }
 
     /* Every prefix of a valid image is refused, with no read past it. */
     good(PE_MACHINE_X64, PE_OPT_MAGIC_PE32PLUS);
