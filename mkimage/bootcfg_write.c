@@ -121,9 +121,9 @@ int mk_bootcfg_make(struct mk_plan *p, const struct mk_opts *o)
 
 int mk_bootcfg_finish(struct mk_plan *p)
 {
+    mk_modules_hashed(p);
     if (p->bootcfg_final)
         return MK_EXIT_OK;
-    mk_modules_hashed(p);
     char hex[2 * SHA256_LEN + 1];
     for (size_t i = 0; i < p->o->nmodules; i++) {
         sha256_hex(p->modules[i].sha256, hex);

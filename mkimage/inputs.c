@@ -99,14 +99,22 @@ static int module_dest(struct mk_plan *p, size_t i)
     return MK_EXIT_OK;
 }
 
-/* The modules' SHA-256, on a second core while the main thread lays out
- * and writes the image: with SHA extensions a hash runs at about the speed
- * the kernel copies the file, so the two together take as long as one. */
-static void *hash_modules(void *arg)
+/* The modules' SHA-256 and the seed's digests of the other inputs, on a
+ * second core while the main thread lays out the image and the kernel
+ * copies the files into it: reading every byte of a big input costs about
+ * what copying it does, so the two together take as long as one. */
+static void *hash_inputs(void *arg)
 {
     struct mk_plan *p = arg;
     for (size_t i = 0; i < p->o->nmodules; i++)
         mk_sha256(p->modules[i].blob.data, p->modules[i].blob.size, p->modules[i].sha256);
+    if (p->o->seed)
+        return NULL;                /* the seed is given: no digests needed */
+    const struct mk_blob *fixed[3] = { &p->efi, &p->stage1, &p->stage2 };
+    for (int i = 0; i < 3; i++)
+        p->digests[i] = mk_bulk_digest(fixed[i]);
+    for (size_t i = 0; i < p->o->nfiles; i++)
+        p->digests[3 + i] = mk_bulk_digest(&p->files[i]);
     return NULL;
 }
 
@@ -136,10 +144,10 @@ int mk_inputs_read(struct mk_plan *p, const struct mk_opts *o)
         if (module_dest(p, i) || mk_blob_open(m->spec->src, MK_FILE_MAX, &m->blob) < 0)
             return MK_EXIT_FAIL;
     }
-    if (o->nmodules)
-        p->hasher_running = pthread_create(&p->hasher, NULL, hash_modules, p) == 0;
-    if (o->nmodules && !p->hasher_running)
-        hash_modules(p);            /* no thread: hash here */
+    p->digests = mk_zalloc((3 + o->nfiles) * sizeof *p->digests);
+    p->hasher_running = pthread_create(&p->hasher, NULL, hash_inputs, p) == 0;
+    if (!p->hasher_running)
+        hash_inputs(p);             /* no thread: do it here */
     return MK_EXIT_OK;
 }
 

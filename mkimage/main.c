@@ -92,9 +92,12 @@ static const struct option longopts[] = {
     { 0, 0, 0, 0 },
 };
 
-static int finish_bootcfg(void *plan)
+struct finish { struct mk_plan *plan; struct mk_image *img; };
+
+static int finish_plan(void *ctx)
 {
-    return mk_bootcfg_finish(plan);
+    struct finish *f = ctx;
+    return mk_plan_finish(f->plan, f->img);
 }
 
 int main(int argc, char **argv)
@@ -163,14 +166,15 @@ int main(int argc, char **argv)
         r = MK_EXIT_FAIL;
     if (r == MK_EXIT_OK) {
         if (print) {
-            r = mk_bootcfg_finish(&plan);
+            r = mk_plan_finish(&plan, NULL);
             if (r == MK_EXIT_OK)
                 mk_plan_print(&plan, stdout);
         } else {
             struct mk_image img = { 0 };
             mk_plan_render(&plan, &img);
-            wo.before_memory_chunks = finish_bootcfg;
-            wo.ctx = &plan;
+            struct finish fin = { &plan, &img };
+            wo.before_memory_chunks = finish_plan;
+            wo.ctx = &fin;
             if (mk_image_write(&img, opts.output, &wo) < 0)
                 r = MK_EXIT_FAIL;
             mk_image_free(&img);

@@ -45,8 +45,11 @@ struct mk_plan {
     char    *bootcfg;
     size_t   bootcfg_len;
     int      bootcfg_final;              /* the modules' hashes are in it */
-    pthread_t hasher;                    /* hashes the modules meanwhile */
+    pthread_t hasher;                    /* hashes the inputs meanwhile */
     int      hasher_running;
+    /* The seed's digests of the bulk inputs (seed.c), [0..3] efi, stage1,
+     * stage2, then the --files; made by the hashing thread. */
+    uint64_t *digests;
     uint32_t stage2_sectors;
     struct mk_layout layout;
     struct mk_fat fat;
@@ -55,6 +58,10 @@ struct mk_plan {
 /* Reads and checks everything; returns MK_EXIT_OK, or MK_EXIT_FAIL /
  * MK_EXIT_USAGE after printing the errors. */
 int mk_plan_make(struct mk_plan *p, const struct mk_opts *o);
+/* After mk_plan_make (and mk_plan_render into img, when writing): waits
+ * for the modules' hashes, completes boot.cfg, derives the seed and the
+ * identifiers, and brings img's metadata up to date. */
+int mk_plan_finish(struct mk_plan *p, struct mk_image *img);
 /* What --print-layout shows (print.c). */
 void mk_plan_print(struct mk_plan *p, FILE *out);
 /* Fills img with every non-zero region of the image (render.c). */
@@ -82,11 +89,14 @@ int mk_inputs_read(struct mk_plan *p, const struct mk_opts *o);
  * writes them in: a big module is hashed while the image is written. */
 int mk_bootcfg_make(struct mk_plan *p, const struct mk_opts *o);
 int mk_bootcfg_finish(struct mk_plan *p);
-/* inputs.c: the thread that hashes the modules (started by
- * mk_inputs_read); waiting twice is harmless. */
+/* inputs.c: the thread that hashes the modules and digests the other
+ * inputs for the seed (started by mk_inputs_read); waiting twice is
+ * harmless. */
 void mk_modules_hashed(struct mk_plan *p);
-/* seed.c: the seed GUIDs and signatures derive from. */
+/* seed.c: the seed GUIDs and signatures derive from (mk_plan_finish),
+ * from p->digests (made with mk_bulk_digest) and the SHA-256 values. */
 void mk_seed_make(struct mk_plan *p, const struct mk_opts *o);
+uint64_t mk_bulk_digest(const struct mk_blob *b);
 
 /* inputs.c, for tests: NULL or why the bytes are not a usable kernel,
  * stage1 or stage2 (room: bytes of the BIOS boot partition). */

@@ -11,7 +11,6 @@ static int fill_fat(struct mk_plan *p, const struct mk_opts *o)
 {
     const char *why;
     struct mk_fat *fs = &p->fat;
-    fs->volume_id = mk_u32_derive(p->seed, "fat-volume-id");
     if (p->efi.path && (why = mk_fat_add(fs, p->efi_dest, p->efi.data, p->efi.fd, p->efi.size))) {
         mk_error(o->efi, "%s: %s", p->efi_dest, why);
         return MK_EXIT_FAIL;
@@ -116,24 +115,49 @@ int mk_plan_make(struct mk_plan *p, const struct mk_opts *o)
     memset(p, 0, sizeof *p);
     p->o = o;
     int r;
-    if ((r = mk_settings_parse(p, o)) || (r = mk_inputs_read(p, o)) || (r = mk_bootcfg_make(p, o)))
+    if ((r = mk_settings_parse(p, o)) || (r = mk_inputs_read(p, o)) || (r = mk_bootcfg_make(p, o)) ||
+        (r = fill_fat(p, o)))
         return r;
-    mk_seed_make(p, o);
-    if ((r = fill_fat(p, o)))
-        return r;
-
-    struct mk_layout *l = &p->layout;
-    l->disk_signature = mk_u32_derive(p->seed, "mbr-disk-signature");
-    mk_guid_derive(p->seed, "gpt-disk", l->disk_guid);
-    mk_guid_derive(p->seed, "gpt-bios-boot-partition", l->bios_guid);
-    mk_guid_derive(p->seed, "gpt-esp-partition", l->esp_guid);
 
     char why[256];
     int fr = fits(p, p->size / SECTOR, why, sizeof why);
     if (fr != MK_FAT_OK)
         return size_error(p, o, fr, why);
-    mk_layout_compute(l, p->size / SECTOR);
+    mk_layout_compute(&p->layout, p->size / SECTOR);
     warn_esp(p);
+    return MK_EXIT_OK;
+}
+
+/* The identifiers come last because the default seed hashes every input,
+ * and the modules' hashes arrive from the hashing thread only now. They
+ * sit in metadata alone (MBR, GPT, FAT boot sector): the layout and every
+ * input-file chunk stand, so the image already rendered is rendered again
+ * and its in-memory chunks take the new bytes. */
+int mk_plan_finish(struct mk_plan *p, struct mk_image *img)
+{
+    int r = mk_bootcfg_finish(p);
+    if (r)
+        return r;
+    mk_seed_make(p, p->o);
+    struct mk_layout *l = &p->layout;
+    l->disk_signature = mk_u32_derive(p->seed, "mbr-disk-signature");
+    mk_guid_derive(p->seed, "gpt-disk", l->disk_guid);
+    mk_guid_derive(p->seed, "gpt-bios-boot-partition", l->bios_guid);
+    mk_guid_derive(p->seed, "gpt-esp-partition", l->esp_guid);
+    p->fat.volume_id = mk_u32_derive(p->seed, "fat-volume-id");
+    if (!img)
+        return MK_EXIT_OK;
+    struct mk_image again = { 0 };
+    mk_plan_render(p, &again);
+    if (again.n != img->n) {
+        mk_image_free(&again);
+        mk_error(NULL, "internal error: the image rendered differently twice");
+        return MK_EXIT_FAIL;
+    }
+    for (size_t i = 0; i < img->n; i++)
+        if (img->chunk[i].owned)
+            memcpy(img->chunk[i].data, again.chunk[i].data, (size_t)img->chunk[i].len);
+    mk_image_free(&again);
     return MK_EXIT_OK;
 }
 
@@ -152,6 +176,7 @@ void mk_plan_free(struct mk_plan *p)
             mk_blob_free(&p->modules[i].blob);
     free(p->files);
     free(p->modules);
+    free(p->digests);
     free(p->bootcfg);
     mk_fat_free(&p->fat);
 }

@@ -1,8 +1,8 @@
 /* The default seed: a hash of everything that goes into the image, so the
  * same inputs give the same GUIDs, signatures and volume id (and so the
- * same bytes). The kernel's SHA-256 is computed anyway for boot.cfg; the
- * other inputs (the modules too: their SHA-256 is computed on another
- * thread meanwhile) go through a fast 64-bit digest, which is
+ * same bytes). The kernel's and the modules' SHA-256 are computed anyway
+ * for boot.cfg (which the seed hashes); the other inputs go through a fast
+ * 64-bit digest, which is
  * all a seed needs (determinism and sensitivity to every byte, not
  * collision resistance against an adversary). */
 #include "mk_plan.h"
@@ -52,10 +52,14 @@ static void hash_field(struct sha256_ctx *c, const char *tag, const void *data, 
         sha256_update(c, data, (size_t)len);
 }
 
-static void bulk_field(struct sha256_ctx *c, const char *tag, const struct mk_blob *b)
+uint64_t mk_bulk_digest(const struct mk_blob *b)
 {
-    uint64_t d = b->path ? bulk_digest(b->data, b->size) : 0;
-    hash_field(c, tag, &d, b->path ? sizeof d : 0);
+    return b->path ? bulk_digest(b->data, b->size) : 0;
+}
+
+static void bulk_field(struct sha256_ctx *c, const char *tag, const struct mk_blob *b, uint64_t digest)
+{
+    hash_field(c, tag, &digest, b->path ? sizeof digest : 0);
 }
 
 void mk_seed_make(struct mk_plan *p, const struct mk_opts *o)
@@ -67,17 +71,13 @@ void mk_seed_make(struct mk_plan *p, const struct mk_opts *o)
         hash_field(&c, "seed", o->seed, strlen(o->seed));
     } else {
         hash_field(&c, "kernel-sha256", p->kernel_sha256, SHA256_LEN);
-        bulk_field(&c, "efi", &p->efi);
-        bulk_field(&c, "stage1", &p->stage1);
-        bulk_field(&c, "stage2", &p->stage2);
-        /* boot.cfg's text without the modules' hashes (they are still
-         * being computed); their contents go in as digests below. */
-        hash_field(&c, "bootcfg", p->bootcfg, p->bootcfg_len);
-        for (size_t i = 0; i < o->nmodules; i++)
-            bulk_field(&c, "module", &p->modules[i].blob);
+        bulk_field(&c, "efi", &p->efi, p->digests[0]);
+        bulk_field(&c, "stage1", &p->stage1, p->digests[1]);
+        bulk_field(&c, "stage2", &p->stage2, p->digests[2]);
+        hash_field(&c, "bootcfg", p->bootcfg, p->bootcfg_len);   /* the modules' hashes too */
         for (size_t i = 0; i < o->nfiles; i++) {
             hash_field(&c, "dest", o->files[i].dest, strlen(o->files[i].dest));
-            bulk_field(&c, "file", &p->files[i]);
+            bulk_field(&c, "file", &p->files[i], p->digests[3 + i]);
         }
         hash_field(&c, "size", &p->size, sizeof p->size);
         const char *label = o->label ? o->label : MK_DEFAULT_LABEL;
