@@ -3,7 +3,9 @@
  * mkimage never writes an image that one of them would call broken. */
 #include "mk_plan.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "elf.h"
@@ -88,9 +90,11 @@ static int module_dest(struct mk_plan *p, size_t i)
     for (size_t j = 0; !taken && j < i; j++)
         if (mk_esp_path_equal(m->dest, p->modules[j].dest))
             taken = p->modules[j].spec->src;
-    for (size_t j = 0; !taken && j < p->o->nfiles; j++)
-        if (mk_esp_path_equal(m->dest, p->o->files[j].dest))
-            taken = p->o->files[j].src;
+    char *key = mk_esp_path_key(m->dest);
+    size_t file = (size_t)(uintptr_t)mk_strmap_get(&p->o->dests, key);
+    free(key);
+    if (!taken && file)
+        taken = p->o->files[file - 1].src;
     if (taken) {
         mk_error(m->spec->where, "module %s: %s on the ESP is already %s (module names are case-insensitive)",
                  src, m->dest, taken);

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "strmap.h"
+
 /* Where a setting came from, for messages: "command line" or "FILE:LINE". */
 struct mk_file_spec {
     char *src;      /* host path */
@@ -28,6 +30,7 @@ struct mk_opts {
     int active_ee, force_device;
     struct mk_file_spec *files;
     size_t nfiles;
+    struct mk_strmap dests;         /* mk_esp_path_key(dest) -> index + 1 in files */
     struct mk_module_spec *modules;
     size_t nmodules;
     char *recipe;                   /* the recipe read, if any */
@@ -64,8 +67,10 @@ int mk_recipe_load(struct mk_opts *o, const char *path);
  * result; `over` is emptied. */
 void mk_opts_merge(struct mk_opts *base, struct mk_opts *over);
 
-/* Do two ESP paths name the same file (FAT's case folding, repeated
- * slashes ignored)? */
+/* An ESP path as FAT compares it: components folded (fat_fold), repeated
+ * slashes dropped ("/EFI//Boot" -> "/EFI/BOOT"). Allocated. Two paths
+ * name the same file when their keys are equal. */
+char *mk_esp_path_key(const char *path);
 int mk_esp_path_equal(const char *a, const char *b);
 
 #endif

@@ -4,6 +4,7 @@
 #include "fat_name.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,7 @@ static void free_files(struct mk_opts *o)
         free(o->modules[i].where);
     }
     free(o->modules);
+    mk_strmap_free(&o->dests);
 }
 
 void mk_opts_free(struct mk_opts *o)
@@ -106,23 +108,29 @@ static char *resolve(const char *path, const char *base_dir)
     return r;
 }
 
+char *mk_esp_path_key(const char *path)
+{
+    char *key = mk_zalloc(strlen(path) + 2), *k = key;
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        *k++ = '/';
+        while (*p && *p != '/')
+            *k++ = (char)fat_fold((unsigned char)*p++);
+    }
+    *k = 0;
+    return key;
+}
+
 int mk_esp_path_equal(const char *a, const char *b)
 {
-    for (;;) {
-        while (*a == '/')
-            a++;
-        while (*b == '/')
-            b++;
-        if (!*a || !*b)
-            return !*a && !*b;
-        if (fat_fold((unsigned char)*a) != fat_fold((unsigned char)*b))
-            return 0;
-        a++;
-        b++;
-        /* a '/' on one side only is a mismatch the next round finds */
-        if ((*a == '/') != (*b == '/'))
-            return 0;
-    }
+    char *ka = mk_esp_path_key(a), *kb = mk_esp_path_key(b);
+    int same = strcmp(ka, kb) == 0;
+    free(ka);
+    free(kb);
+    return same;
 }
 
 /* "--size 12Q" for the command line, "r.conf:3: size" for a recipe, with
@@ -166,12 +174,16 @@ static int add_file(struct mk_opts *o, const char *value, const char *where, con
         return -1;
     }
     /* One origin giving one destination twice is a mistake, not an override. */
-    for (size_t i = 0; i < o->nfiles; i++)
-        if (mk_esp_path_equal(o->files[i].dest, eq + 1)) {
-            mk_error(where, "file: destination %s given twice (also %s at %s)", eq + 1, o->files[i].dest,
-                     o->files[i].where);
-            return -1;
-        }
+    char *key = mk_esp_path_key(eq + 1);
+    size_t seen = (size_t)(uintptr_t)mk_strmap_get(&o->dests, key);
+    if (seen) {
+        mk_error(where, "file: destination %s given twice (also %s at %s)", eq + 1, o->files[seen - 1].dest,
+                 o->files[seen - 1].where);
+        free(key);
+        return -1;
+    }
+    mk_strmap_put(&o->dests, key, (void *)(uintptr_t)(o->nfiles + 1));
+    free(key);
     char *src = mk_zalloc((size_t)(eq - value) + 1);
     memcpy(src, value, (size_t)(eq - value));
     o->files = mk_realloc(o->files, (o->nfiles + 1) * sizeof *o->files);
@@ -279,22 +291,22 @@ void mk_opts_merge(struct mk_opts *base, struct mk_opts *over)
             over->where[i] = NULL;
         }
     }
-    size_t nbase = base->nfiles;
     for (size_t i = 0; i < over->nfiles; i++) {
         struct mk_file_spec *f = &over->files[i];
-        size_t j;
-        for (j = 0; j < nbase; j++)
-            if (mk_esp_path_equal(base->files[j].dest, f->dest))
-                break;
-        if (j == nbase) {
+        char *key = mk_esp_path_key(f->dest);
+        size_t j = (size_t)(uintptr_t)mk_strmap_get(&base->dests, key);
+        if (!j) {
             base->files = mk_realloc(base->files, (base->nfiles + 1) * sizeof *base->files);
             j = base->nfiles++;
+            mk_strmap_put(&base->dests, key, (void *)(uintptr_t)(j + 1));
         } else {
+            j--;
             free(base->files[j].src);
             free(base->files[j].dest);
             free(base->files[j].where);
         }
         base->files[j] = *f;
+        free(key);
     }
     free(over->files);
     over->files = NULL;
