@@ -3,7 +3,7 @@
  * stage2 will do), driven by a read callback so it runs on any disk, an
  * image file or a memory buffer.
  *
- * The rules, in order (docs/bios.md, "Finding the ESP"):
+ * The rules, in order (docs/media.md, "Finding the ESP"):
  *  1. LBA 0. A valid MBR (55 AA) without an 0xEE entry is an MBR disk:
  *     its partitions count, any GPT is ignored (as UEFI firmware does).
  *  2. The primary GPT at LBA 1: header and entry array checked (CRCs,

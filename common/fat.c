@@ -10,11 +10,11 @@
  * straight into the caller's buffer; only a partial last sector goes
  * through v->sector.
  *
- * Bounds, so that no image can make it spin: a lookup reads at most
- * fat_dir_cluster_cap() clusters of each directory on the path, a file
- * read follows at most as many clusters as its size needs (and a size is
- * never more than the data area), and every FAT entry is checked before
- * it is followed. */
+ * Bounds (docs/media.md), so that no image can make it spin: a lookup
+ * reads at most fat_dir_cluster_cap() clusters of each directory on the
+ * path, a file read follows at most as many clusters as its size needs
+ * (and a size is never more than the data area), and every FAT entry is
+ * checked before it is followed. */
 #include "fat.h"
 #include "mem.h"
 #include "utf8.h"

@@ -177,7 +177,7 @@ int fat_open(struct fat_vol *v, const char *path, struct fat_file *f);
 /* Reads the first `len` bytes (len <= f->size) of a file into dst, issuing
  * one read() per run of contiguous clusters (at most max_run logical
  * sectors each when max_run > 0) so a contiguous file costs few calls.
- * FAT copies: see docs/bios.md ("The second FAT"). */
+ * FAT copies: docs/media.md, "The second FAT". */
 int fat_read_file(struct fat_vol *v, const struct fat_file *f, void *dst, uint32_t len,
                   uint32_t max_run);
 /* A short English description of a FAT_E* code. */

@@ -1,5 +1,5 @@
 /* The partition layout of a hyboot image and the writers of its MBR and
- * GPT (see "The disk image" in DESIGN.md and docs/mkimage.md). */
+ * GPT (docs/mkimage.md, "What goes where"). */
 #ifndef HYBOOT_MK_DISK_H
 #define HYBOOT_MK_DISK_H
 
