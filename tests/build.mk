@@ -12,7 +12,8 @@ $(B)/tests/unit/%: tests/unit/%.c $(HOST_TESTABLE_OBJS) | $(DEPS_STAMP)
 # fatcat reads a FAT volume in an image through common/fat.c, built with
 # the sanitizers so the shell tests also exercise the driver under ASan.
 FATCAT := $(B)/tests/fatcat
-FAT_READER_SRCS := common/fat.c common/fat_name.c common/fat_table.c common/fat_walk.c common/utf8.c
+FAT_READER_SRCS := common/fat.c common/fat_name.c common/fat_table.c common/fat_walk.c common/utf8.c \
+	common/mem_util.c
 $(FATCAT): tests/tools/fatcat.c $(FAT_READER_SRCS:%.c=$(B)/host-san/%.o) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) $^ -o $@
