@@ -390,10 +390,11 @@ void locate_esp(struct inspect *in)
     }
 
     say(in, "\nESP\n");
-    if (in->esp[0].found)
+    const char *gpt_problem = in->located.protective ? in->located.gpt_problem : NULL;
+    if (in->esp[0].found && in->installed[0] != 0)
         say(in, "  stage2 finds it at LBA %" PRIu64 " (%s) through the %s%s%s\n", in->esp[0].lba,
-            size_text(in->esp[0].sectors * 512), in->esp[0].how, in->located.gpt_problem ? "; primary GPT not used: " : "",
-            in->located.gpt_problem ? in->located.gpt_problem : "");
+            size_text(in->esp[0].sectors * 512), in->esp[0].how, gpt_problem ? "; primary GPT not used: " : "",
+            gpt_problem ? gpt_problem : "");
     else if (in->installed[0] != 0)
         problem(in, PATH_BIOS, "stage2 finds no ESP: %s%s%s", in->located.gpt_problem ? in->located.gpt_problem : "no GPT",
                 in->located.backup_problem ? "; backup GPT: " : "",
