@@ -78,14 +78,19 @@ for v in "mbr-only:--mbr mbr-only" "fat12:--fat 12 --size 8M" "fat16:--fat 16"; 
   fi
 done
 
-# Primary GPT header broken: stage2 falls back to the hybrid MBR's 0xEF
-# entry (and never looks for the backup header).
+# Primary GPT header broken: stage2 uses the backup GPT at the disk's
+# last LBA (common/esp_locate.c); with the backup broken too, the hybrid
+# MBR's 0xEF entry.
 cp --sparse=always "$IMG" "$T/x.img"
 printf 'XXXX' | dd of="$T/x.img" bs=1 seek=$((512 + 16)) conv=notrunc status=none   # header CRC
+boot gpt-broken-backup "$T/x.img" --expect 'GPT not used: GPT header CRC mismatch' --expect 'ESP found at LBA [0-9]+ .*via backup GPT' "${PASS_ARGS[@]}"
+last=$(( $(stat -c %s "$T/x.img") / 512 - 1 ))
+printf 'XXXX' | dd of="$T/x.img" bs=1 seek=$((last * 512 + 16)) conv=notrunc status=none
 boot gpt-broken-mbr-fallback "$T/x.img" --expect 'GPT not used' --expect 'ESP found at LBA [0-9]+ .*via MBR' "${PASS_ARGS[@]}"
 
 # The GPT's entry array "at" LBA 10^8, past the end of the disk (header
-# CRC fixed up): stage2's read fails twice and it names the LBA and status.
+# CRC fixed up): refused against the disk size from INT 13h AH=48h before
+# any read, and the backup GPT used.
 cp --sparse=always "$IMG" "$T/x.img"
 python3 - "$T/x.img" <<'PY'
 import struct, sys, zlib
@@ -96,7 +101,7 @@ with open(sys.argv[1], "r+b") as f:
     struct.pack_into("<I", h, 16, zlib.crc32(bytes(h)))
     f.seek(512); f.write(h)
 PY
-boot disk-read-error "$T/x.img" --expect 'hyboot: error: disk read at LBA 100000000: BIOS status 0x[0-9a-f]{2}'
+boot gpt-entries-beyond-disk "$T/x.img" --expect 'GPT not used: GPT entries beyond the end of the disk' --expect 'via backup GPT' "${PASS_ARGS[@]}"
 
 # One byte of the kernel flipped: boot.cfg's kernel_sha256 catches it.
 cp --sparse=always "$IMG" "$T/x.img"
