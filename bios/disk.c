@@ -1,3 +1,5 @@
+/* INT 13h for stage2: AH=42h extended reads through the bounce buffer,
+ * AH=48h for the disk size. */
 #include "disk.h"
 
 #include "service.h"
@@ -74,32 +76,43 @@ static int bounce_read(struct disk *d, uint64_t lba, uint32_t n)
     return st;
 }
 
+static int failed(struct disk *d, uint64_t lba, int status)
+{
+    d->err_status = status;
+    d->err_lba = lba;
+    return status;
+}
+
 int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
     struct disk *d = ctx;
     uint8_t *dst = buf;
     uint64_t t0 = rdtsc();
+    int st = 0;
     while (count) {
         uint32_t n = count < BOUNCE_MAX_SECTORS ? count : BOUNCE_MAX_SECTORS;
         if (!cached(lba, n)) {
             /* read-ahead past the end of a small disk fails: then exactly */
             if (n > 1 || read_once(d, lba, READ_AHEAD)) {
-                int st = bounce_read(d, lba, n);
+                st = bounce_read(d, lba, n);
                 if (st && n > 1) {
                     /* Some BIOSes refuse long transfers: go sector by
                      * sector, which also names the sector that fails. */
                     for (uint32_t i = 0; i < n; i++) {
                         st = bounce_read(d, lba + i, 1);
-                        if (st)
-                            die("disk read at LBA %llu: BIOS status 0x%02x",
-                                (unsigned long long)(lba + i), st);
+                        if (st) {
+                            st = failed(d, lba + i, st);
+                            goto out;
+                        }
                         memcpy(dst + i * 512u, (const void *)BOUNCE_ADDR, 512);
                     }
                     cached_count = 0;
                     goto next;
                 }
-                if (st)
-                    die("disk read at LBA %llu: BIOS status 0x%02x", (unsigned long long)lba, st);
+                if (st) {
+                    st = failed(d, lba, st);
+                    goto out;
+                }
             } else {
                 cached_lba = lba;
                 cached_count = READ_AHEAD;
@@ -111,6 +124,46 @@ int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
         lba += n;
         count -= n;
     }
+out:
     d->ticks += rdtsc() - t0;
-    return 0;
+    return st;
+}
+
+void disk_read_or_die(struct disk *d, uint64_t lba, uint32_t count, void *buf)
+{
+    if (disk_read(d, lba, count, buf))
+        die("disk read at LBA %llu: BIOS status 0x%02x", (unsigned long long)d->err_lba, d->err_status);
+}
+
+/* INT 13h AH=48h result buffer (EDD 1.1 fields; the BIOS may fill more). */
+struct __attribute__((packed)) drive_params {
+    uint16_t size;               /* in: buffer size; out: bytes filled */
+    uint16_t flags;
+    uint32_t cylinders, heads, sectors_per_track;
+    uint64_t sectors;
+    uint16_t bytes_per_sector;
+    uint8_t  edd30[40];          /* EDD 3.0 device path: room, not read */
+};
+
+uint64_t disk_sectors(struct disk *d)
+{
+    static struct drive_params dp __attribute__((aligned(16)));   /* below 1 MiB */
+    if (d->sectors_asked)
+        return d->sectors;
+    d->sectors_asked = 1;
+    memset(&dp, 0, sizeof dp);
+    dp.size = 0x1a;              /* ask for the EDD 1.1 part only */
+    struct bios_regs r = {
+        .eax = 0x4800, .edx = d->drive,
+        .ds = rm_seg(&dp), .esi = rm_off(&dp),
+    };
+    bios_call(0x13, &r);
+    /* Some BIOSes report 0 or all ones for media they cannot size (and a
+     * few report CHS-derived counts for USB sticks: too small, which only
+     * makes the search stricter); 2^48 sectors is beyond any disk. */
+    if ((r.eflags & EFLAGS_CF) || dp.size < 0x1a || dp.sectors == 0 || dp.sectors >= (1ull << 48) ||
+        (dp.bytes_per_sector && dp.bytes_per_sector != 512))
+        return 0;
+    d->sectors = dp.sectors;
+    return d->sectors;
 }

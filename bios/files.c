@@ -20,6 +20,10 @@ static const char *fat_why(int rc)
                      (unsigned long long)s2.vol.last_error_lba, (unsigned)s2.vol.last_error);
         return reason;
     }
+    if (rc == FAT_ECORRUPT && s2.vol.corrupt) {
+        fmt_snprintf(reason, sizeof reason, "corrupt FAT: %s", s2.vol.corrupt);
+        return reason;
+    }
     return fat_strerror(rc);
 }
 
@@ -67,7 +71,7 @@ void plat_bench_raw_read(void *buf, uint64_t bytes, uint64_t *ticks, uint32_t *c
 {
     uint32_t calls0 = s2.disk.calls;
     uint64_t t0 = rdtsc();
-    disk_read(&s2.disk, s2.vol.part_lba, (uint32_t)((bytes + 511) / 512), buf);
+    disk_read_or_die(&s2.disk, s2.vol.part_lba, (uint32_t)((bytes + 511) / 512), buf);
     *ticks = rdtsc() - t0;
     *calls = s2.disk.calls - calls0;
 }

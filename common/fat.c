@@ -1,34 +1,30 @@
 /* A small read-only FAT12/16/32 driver (Microsoft FAT specification).
  *
- * It runs in two places: the 32-bit BIOS stage2 (no libc, a small stack,
- * no 64-bit division helpers from libgcc) and the host (mkimage --inspect,
- * fatcat, unit tests). So: only mem.h routines, locals kept small, no
- * recursion, and every division is 32-bit.
+ * It runs in two places: the 32-bit BIOS stage2 (no libc, a small stack)
+ * and the host (mkimage --inspect, fatcat, unit tests). So: only mem.h
+ * routines, locals kept small, no recursion.
  *
- * All disk access goes through v->read (absolute 512-byte LBAs). Files are
- * read with one read() per run of contiguous clusters straight into the
- * caller's buffer; only a partial last sector goes through v->sector. */
+ * All disk access goes through v->read in device sectors; the volume's own
+ * (logical) sector may be larger (512..4096 bytes, a multiple of the
+ * device's). Files are read with one read() per run of contiguous clusters
+ * straight into the caller's buffer; only a partial last sector goes
+ * through v->sector.
+ *
+ * Bounds (docs/media.md), so that no image can make it spin: a lookup
+ * reads at most fat_dir_cluster_cap() clusters of each directory on the
+ * path, a file read follows at most as many clusters as its size needs
+ * (and a size is never more than the data area), and every FAT entry is
+ * checked before it is followed. */
 #include "fat.h"
 #include "mem.h"
+#include "utf8.h"
 
-uint8_t fat_lfn_checksum(const char short_name[11])
-{
-    uint8_t sum = 0;
-    for (int i = 0; i < 11; i++)
-        sum = (uint8_t)(((sum & 1) << 7) + (sum >> 1) + (uint8_t)short_name[i]);
-    return sum;
-}
-
-#define SECTOR 512u
-#define DIRENTS_PER_SECTOR (SECTOR / sizeof(struct fat_dirent))
-/* The spec caps a directory at 65536 entries (2 MiB); a directory chain
- * longer than that is a loop or corruption. */
-#define DIR_MAX_BYTES (65536u * 32u)
-#define LFN_MAX_ENTRIES 20                  /* 20 * 13 >= 255 */
-#define LFN_MAX_UNITS (LFN_MAX_ENTRIES * FAT_LFN_CHARS)
+#define DIRENT 32u
 /* "Directory entry with first cluster 0" means the root directory (the
  * ".." of a first-level directory); we use the same convention internally. */
 #define ROOT_CLUSTER 0
+#define CHAIN_END 0xffffffffu
+#define LFN_MAX_UNITS (FAT_LFN_MAX_ENTRIES * FAT_LFN_CHARS)
 
 const char *fat_strerror(int err)
 {
@@ -38,19 +34,25 @@ const char *fat_strerror(int err)
     case FAT_ENOTFAT:  return "not a FAT volume";
     case FAT_ENOENT:   return "file not found";
     case FAT_ENOTDIR:  return "not a directory";
-    case FAT_ECORRUPT: return "corrupt FAT (bad cluster chain)";
+    case FAT_ECORRUPT: return "corrupt FAT volume";
     case FAT_EISDIR:   return "is a directory";
     case FAT_EINVAL:   return "invalid argument";
     default:           return "unknown FAT error";
     }
 }
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-
-static int disk_read(struct fat_vol *v, uint64_t rel_lba, uint32_t count, void *buf)
+static int corrupt(struct fat_vol *v, const char *what)
 {
-    uint64_t lba = v->part_lba + rel_lba;
-    int rc = v->read(v->ctx, lba, count, buf);
+    v->corrupt = what;
+    return FAT_ECORRUPT;
+}
+
+/* Reads `count` logical sectors at `rel` (from the volume start). */
+static int vol_read(struct fat_vol *v, uint64_t rel, uint32_t count, void *buf)
+{
+    uint32_t per = v->bytes_per_sector / v->dev_sector;
+    uint64_t lba = v->part_lba + rel * per;
+    int rc = v->read(v->ctx, lba, count * per, buf);
     if (rc) {
         v->last_error = rc;
         v->last_error_lba = lba;
@@ -65,13 +67,23 @@ static int is_pow2(uint32_t x) { return x && !(x & (x - 1)); }
 
 int fat_mount(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_lba)
 {
+    return fat_mount_dev(v, read, ctx, part_lba, 512);
+}
+
+int fat_mount_dev(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_lba, uint32_t dev_sector)
+{
     memset(v, 0, sizeof *v);
     v->read = read;
     v->ctx = ctx;
     v->part_lba = part_lba;
-    v->cached_fat_sector = 0xffffffffu;
+    v->dev_sector = dev_sector;
+    v->bytes_per_sector = dev_sector;      /* until the BPB says */
+    v->cached_fat_sector[0] = v->cached_fat_sector[1] = 0xffffffffu;
+    v->sector_lba = ~0ull;
+    if (!is_pow2(dev_sector) || dev_sector < 512 || dev_sector > FAT_MAX_SECTOR)
+        return FAT_EINVAL;
 
-    int rc = disk_read(v, 0, 1, v->sector);
+    int rc = vol_read(v, 0, 1, v->sector);
     if (rc)
         return rc;
 
@@ -86,7 +98,8 @@ int fat_mount(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_lba)
         return FAT_ENOTFAT;
     if (s[510] != 0x55 || s[511] != 0xaa)
         return FAT_ENOTFAT;
-    if (bpb.bytes_per_sector != SECTOR)
+    uint32_t bps = bpb.bytes_per_sector;
+    if (!is_pow2(bps) || bps < dev_sector || bps > FAT_MAX_SECTOR)
         return FAT_ENOTFAT;
     if (!is_pow2(bpb.sectors_per_cluster))
         return FAT_ENOTFAT;
@@ -97,20 +110,16 @@ int fat_mount(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_lba)
     uint32_t total = bpb.total_sectors16 ? bpb.total_sectors16 : bpb.total_sectors32;
     if (fat_size == 0 || total == 0)
         return FAT_ENOTFAT;
-    uint32_t root_sectors = ((uint32_t)bpb.root_entries * 32 + SECTOR - 1) / SECTOR;
+    uint32_t root_sectors = (uint32_t)(((uint64_t)bpb.root_entries * DIRENT + bps - 1) / bps);
 
     /* Metadata must fit inside the volume; 64-bit sums avoid wrap-around. */
     uint64_t meta = (uint64_t)bpb.reserved_sectors + (uint64_t)bpb.num_fats * fat_size + root_sectors;
     if (meta >= total)
         return FAT_ENOTFAT;
-    uint32_t data_sectors = total - (uint32_t)meta;
-    uint32_t clusters = data_sectors / bpb.sectors_per_cluster;
-    if (clusters == 0)
+    uint32_t clusters = (total - (uint32_t)meta) / bpb.sectors_per_cluster;
+    if (clusters == 0 || clusters > FAT32_MAX_CLUSTERS)
         return FAT_ENOTFAT;
-
-    /* The type follows from the cluster count alone (the spec's rule);
-     * the fs_type string is only a label. */
-    int type = clusters <= FAT12_MAX_CLUSTERS ? 12 : clusters <= FAT16_MAX_CLUSTERS ? 16 : 32;
+    int type = fat_type_for_clusters(clusters);
 
     /* FAT32 has no fixed root and a 32-bit FAT size; FAT12/16 the opposite. */
     if (type == 32) {
@@ -121,25 +130,24 @@ int fat_mount(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_lba)
     } else if (bpb.root_entries == 0) {
         return FAT_ENOTFAT;
     }
+    if (fat_table_bytes(type, clusters) > (uint64_t)fat_size * bps)
+        return FAT_ENOTFAT;            /* the FAT must cover every cluster */
 
-    /* The FAT must have an entry for every cluster (plus the two reserved). */
-    uint64_t fat_bytes_needed = type == 12 ? ((uint64_t)clusters + 2) * 3 / 2 + 1
-                              : ((uint64_t)clusters + 2) * (uint32_t)(type / 8);
-    if (fat_bytes_needed > (uint64_t)fat_size * SECTOR)
-        return FAT_ENOTFAT;
-
+    v->bytes_per_sector = bps;
     v->type = type;
     v->sectors_per_cluster = bpb.sectors_per_cluster;
     v->fat_lba = bpb.reserved_sectors;
-    /* FAT32 may disable mirroring (ext_flags bit 7): then bits 0-3 name the
-     * one active FAT, which is the only one kept up to date. */
-    if (type == 32 && (x32.ext_flags & 0x80)) {
-        uint32_t active = x32.ext_flags & 0x0f;
-        if (active >= bpb.num_fats)
-            return FAT_ENOTFAT;
-        v->fat_lba += active * fat_size;
-    }
     v->fat_sectors = fat_size;
+    v->num_fats = bpb.num_fats;
+    v->mirrored = 1;
+    /* FAT32 may turn mirroring off: then only the FAT named in ext_flags
+     * is kept up to date, and the others must not be trusted. */
+    if (type == 32 && (x32.ext_flags & FAT32_NO_MIRROR)) {
+        v->active_fat = x32.ext_flags & FAT32_ACTIVE_MASK;
+        v->mirrored = 0;
+        if (v->active_fat >= bpb.num_fats)
+            return FAT_ENOTFAT;
+    }
     v->root_lba = bpb.reserved_sectors + bpb.num_fats * fat_size;
     v->root_sectors = root_sectors;
     v->root_cluster = type == 32 ? x32.root_cluster : 0;
@@ -151,64 +159,72 @@ int fat_mount(struct fat_vol *v, fat_read_fn read, void *ctx, uint64_t part_lba)
 
 /* ---- the FAT -------------------------------------------------------------- */
 
-static int fat_byte(struct fat_vol *v, uint32_t offset, uint8_t *out)
+static uint32_t cluster_bytes(const struct fat_vol *v) { return v->sectors_per_cluster * v->bytes_per_sector; }
+
+/* Byte `off` of FAT copy `copy`, through the cache. */
+static int fat_byte(struct fat_vol *v, uint32_t copy, uint32_t off, uint8_t *out)
 {
-    uint32_t sec = offset / SECTOR;
+    uint32_t sec = off / v->bytes_per_sector;
     if (sec >= v->fat_sectors)
-        return FAT_ECORRUPT;
-    if (v->cached_fat_sector != sec) {
-        v->cached_fat_sector = 0xffffffffu;
-        int rc = disk_read(v, (uint64_t)v->fat_lba + sec, 1, v->fat_cache);
+        return corrupt(v, "FAT entry beyond the FAT");
+    uint32_t abs = v->fat_lba + copy * v->fat_sectors + sec, slot = copy != v->active_fat;
+    if (v->cached_fat_sector[slot] != abs) {
+        v->cached_fat_sector[slot] = 0xffffffffu;
+        int rc = vol_read(v, abs, 1, v->fat_cache[slot]);
         if (rc)
             return rc;
-        v->cached_fat_sector = sec;
+        v->cached_fat_sector[slot] = abs;
     }
-    *out = v->fat_cache[offset % SECTOR];
+    *out = v->fat_cache[slot][off % v->bytes_per_sector];
     return FAT_OK;
 }
 
-#define CHAIN_END 0xffffffffu
+/* Entry c of one FAT copy, classified. */
+static int fat_entry(struct fat_vol *v, uint32_t copy, uint32_t c, uint32_t *val, enum fat_entry_kind *kind)
+{
+    uint8_t b[4];
+    uint32_t off = fat_entry_offset(v->type, c), w = fat_entry_width(v->type);
+    for (uint32_t i = 0; i < w; i++) {
+        int rc = fat_byte(v, copy, off + i, &b[i]);
+        if (rc)
+            return rc;
+    }
+    *val = fat_entry_decode(v->type, c, b);
+    *kind = fat_entry_kind(v->type, *val, v->clusters);
+    return FAT_OK;
+}
 
-/* The cluster after `c`: a data cluster number, or CHAIN_END. Free,
- * reserved, bad or out-of-range values are corruption. */
+/* The cluster after `c`: a data cluster number, or CHAIN_END.
+ *
+ * The second FAT: the entry is read from the active FAT first. When its
+ * sector cannot be read, or its value cannot continue a chain (free, bad,
+ * reserved, beyond the volume), the same entry is read from the next copy
+ * (when the copies are mirrors), and the first usable value wins. A chain
+ * no copy can continue is corrupt; a read error is reported only when no
+ * copy could be read at all. */
 static int fat_next(struct fat_vol *v, uint32_t c, uint32_t *next)
 {
     if (c < 2 || c > v->clusters + 1)
-        return FAT_ECORRUPT;
-    uint32_t val, eoc;
-    uint8_t b[4];
-    int rc;
-    if (v->type == 12) {
-        uint32_t off = c + c / 2;      /* 1.5 bytes per entry, may straddle sectors */
-        if ((rc = fat_byte(v, off, &b[0])) || (rc = fat_byte(v, off + 1, &b[1])))
-            return rc;
-        val = le16(b);
-        val = (c & 1) ? val >> 4 : val & 0xfff;
-        eoc = 0xff8;
-    } else if (v->type == 16) {
-        uint32_t off = c * 2;          /* never straddles: 512 is a multiple of 2 */
-        for (uint32_t i = 0; i < 2; i++)
-            if ((rc = fat_byte(v, off + i, &b[i])))
-                return rc;
-        val = le16(b);
-        eoc = 0xfff8;
-    } else {
-        uint32_t off = c * 4;
-        for (uint32_t i = 0; i < 4; i++)
-            if ((rc = fat_byte(v, off + i, &b[i])))
-                return rc;
-        val = ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24)
-              & 0x0fffffffu;
-        eoc = 0x0ffffff8u;
+        return corrupt(v, "cluster number outside the volume");
+    uint32_t copies = v->mirrored ? v->num_fats : 1;
+    int err = FAT_OK;
+    for (uint32_t k = 0; k < copies; k++) {
+        uint32_t val;
+        enum fat_entry_kind kind;
+        int rc = fat_entry(v, (v->active_fat + k) % v->num_fats, c, &val, &kind);
+        if (rc == FAT_OK && (kind == FAT_ENTRY_NEXT || kind == FAT_ENTRY_END)) {
+            v->fallbacks += k != 0;
+            *next = kind == FAT_ENTRY_END ? CHAIN_END : val;
+            return FAT_OK;
+        }
+        if (rc == FAT_OK)
+            rc = corrupt(v, kind == FAT_ENTRY_FREE ? "a free cluster inside a chain"
+                          : kind == FAT_ENTRY_BAD ? "a bad cluster inside a chain"
+                                                  : "a FAT entry points outside the volume");
+        if (err != FAT_ECORRUPT)
+            err = rc;                  /* corruption outranks a read error */
     }
-    if (val >= eoc) {
-        *next = CHAIN_END;
-        return FAT_OK;
-    }
-    if (val < 2 || val > v->clusters + 1)
-        return FAT_ECORRUPT;           /* free, bad (…F7) or beyond the volume */
-    *next = val;
-    return FAT_OK;
+    return err;
 }
 
 static uint64_t cluster_lba(const struct fat_vol *v, uint32_t c)
@@ -216,301 +232,210 @@ static uint64_t cluster_lba(const struct fat_vol *v, uint32_t c)
     return (uint64_t)v->data_lba + (uint64_t)(c - 2) * v->sectors_per_cluster;
 }
 
-/* ---- directories ---------------------------------------------------------- */
-
-/* Walks the 32-byte entries of one directory, sector by sector through
- * v->sector: the fixed root of FAT12/16, or a cluster chain. */
-struct dir_iter {
-    uint32_t cluster;      /* current cluster, ROOT_CLUSTER for the fixed root */
-    uint32_t sec;          /* sector within the cluster or the fixed root */
-    uint32_t idx;          /* next entry within the sector */
-    uint32_t clusters_left;/* loop guard for chained directories */
-    uint8_t  loaded;       /* v->sector holds (cluster, sec) */
-    uint8_t  done;
-};
-
-static void dir_start(const struct fat_vol *v, struct dir_iter *it, uint32_t first_cluster)
+uint32_t fat_dir_cluster_cap(const struct fat_vol *v)
 {
-    memset(it, 0, sizeof *it);
-    if (first_cluster == ROOT_CLUSTER && v->type == 32)
-        first_cluster = v->root_cluster;
-    it->cluster = first_cluster;
-    uint32_t cluster_bytes = v->sectors_per_cluster * SECTOR;
-    uint32_t cap = DIR_MAX_BYTES / cluster_bytes;
+    uint32_t cap = (uint32_t)((uint64_t)FAT_DIR_MAX_ENTRIES * DIRENT / cluster_bytes(v));
     if (cap == 0)
         cap = 1;
-    it->clusters_left = cap < v->clusters ? cap : v->clusters;
+    return cap < v->clusters ? cap : v->clusters;
 }
 
-/* Sets *e to the next raw entry; returns 1, 0 at the end, or an error. */
-static int dir_next(struct fat_vol *v, struct dir_iter *it, const struct fat_dirent **e)
-{
-    if (it->done)
-        return 0;
-    if (!it->loaded) {
-        uint64_t lba;
-        if (it->cluster == ROOT_CLUSTER) {
-            if (it->sec >= v->root_sectors) {
-                it->done = 1;
-                return 0;
-            }
-            lba = (uint64_t)v->root_lba + it->sec;
-        } else {
-            lba = cluster_lba(v, it->cluster) + it->sec;
-        }
-        int rc = disk_read(v, lba, 1, v->sector);
-        if (rc)
-            return rc;
-        it->loaded = 1;
-    }
-    *e = (const struct fat_dirent *)(v->sector + it->idx * sizeof(struct fat_dirent));
+/* ---- directories ---------------------------------------------------------- */
 
-    /* Advance now; *e stays valid until the next call reloads v->sector. */
-    if (++it->idx == DIRENTS_PER_SECTOR) {
-        it->idx = 0;
-        it->loaded = 0;
-        if (++it->sec == v->sectors_per_cluster && it->cluster != ROOT_CLUSTER) {
-            it->sec = 0;
-            uint32_t next;
-            int rc = fat_next(v, it->cluster, &next);
-            if (rc)
-                return rc;
-            if (next == CHAIN_END)
-                it->done = 1;
-            else if (--it->clusters_left == 0)
-                return FAT_ECORRUPT;   /* longer than any directory can be: a loop */
-            else
-                it->cluster = next;
+/* v->sector holding logical sector `lba`, read if it does not already. */
+static int load_sector(struct fat_vol *v, uint64_t lba)
+{
+    if (v->sector_lba == lba)
+        return FAT_OK;
+    v->sector_lba = ~0ull;
+    int rc = vol_read(v, lba, 1, v->sector);
+    if (rc == FAT_OK)
+        v->sector_lba = lba;
+    return rc;
+}
+
+void fat_dir_start(const struct fat_vol *v, struct fat_dir *d, uint32_t first_cluster)
+{
+    memset(d, 0, offsetof(struct fat_dir, lfn));
+    if (first_cluster == ROOT_CLUSTER && v->type == 32)
+        first_cluster = v->root_cluster;
+    d->cluster = first_cluster;
+    d->clusters_left = fat_dir_cluster_cap(v);
+}
+
+/* The next raw 32-byte entry into *e: 1, 0 at the end, or an error. */
+static int dir_raw(struct fat_vol *v, struct fat_dir *d, struct fat_dirent *e)
+{
+    if (d->done)
+        return 0;
+    uint64_t lba;
+    if (d->cluster == ROOT_CLUSTER) {
+        if (d->sec >= v->root_sectors) {
+            d->done = 1;
+            return 0;
         }
+        lba = (uint64_t)v->root_lba + d->sec;
+    } else {
+        if (d->cluster < 2 || d->cluster > v->clusters + 1)
+            return corrupt(v, "directory cluster outside the volume");
+        lba = cluster_lba(v, d->cluster) + d->sec;
     }
+    int rc = load_sector(v, lba);
+    if (rc)
+        return rc;
+    memcpy(e, v->sector + d->idx * DIRENT, DIRENT);
+
+    if (++d->idx < v->bytes_per_sector / DIRENT)
+        return 1;
+    d->idx = 0;
+    if (++d->sec < v->sectors_per_cluster || d->cluster == ROOT_CLUSTER)
+        return 1;
+    d->sec = 0;
+    uint32_t next;
+    rc = fat_next(v, d->cluster, &next);
+    if (rc)
+        return rc;
+    if (next == CHAIN_END)
+        d->done = 1;
+    else if (--d->clusters_left == 0)
+        return corrupt(v, "a directory longer than 65536 entries (a loop in its chain?)");
+    else
+        d->cluster = next;
     return 1;
 }
 
-/* Long-name pieces collected from LFN entries until their short entry. */
-struct lfn_acc {
-    uint16_t u[LFN_MAX_UNITS];
-    uint8_t  checksum;
-    uint8_t  next_order;   /* order the next LFN entry must have; 0 = complete */
-    uint8_t  active;
-};
-
-static void lfn_add(struct lfn_acc *a, const struct fat_dirent *e)
+/* Collects one long-name piece; pieces out of sequence drop the name. */
+static void lfn_add(struct fat_dir *d, const struct fat_dirent *e)
 {
     struct fat_lfn l;
     memcpy(&l, e, sizeof l);
     uint8_t order = l.order & 0x1f;
-    if (order == 0 || order > LFN_MAX_ENTRIES || (l.order & 0x80)) {
-        a->active = 0;
+    if (order == 0 || order > FAT_LFN_MAX_ENTRIES || (l.order & 0x80)) {
+        d->lfn_active = 0;
         return;
     }
     if (l.order & FAT_LFN_LAST) {
-        for (int i = 0; i < LFN_MAX_UNITS; i++)
-            a->u[i] = 0;
-        a->active = 1;
-        a->checksum = l.checksum;
-        a->next_order = order;
-    } else if (!a->active || order != a->next_order || l.checksum != a->checksum) {
-        a->active = 0;          /* out of sequence: ignore the whole name */
+        memset(d->lfn, 0, sizeof d->lfn);
+        d->lfn_active = 1;
+        d->lfn_sum = l.checksum;
+        d->lfn_next = order;
+    } else if (!d->lfn_active || order != d->lfn_next || l.checksum != d->lfn_sum) {
+        d->lfn_active = 0;
         return;
     }
-    uint16_t *dst = &a->u[(order - 1) * FAT_LFN_CHARS];
-    memcpy(dst, l.name1, sizeof l.name1);
-    memcpy(dst + 5, l.name2, sizeof l.name2);
-    memcpy(dst + 11, l.name3, sizeof l.name3);
-    a->next_order = (uint8_t)(order - 1);
+    fat_lfn_unpack(&l, &d->lfn[(order - 1) * FAT_LFN_CHARS]);
+    d->lfn_next = (uint8_t)(order - 1);
 }
 
 /* Length of a completed long name that belongs to this short entry, or 0. */
-static int lfn_take(struct lfn_acc *a, const struct fat_dirent *e)
+static int lfn_take(struct fat_dir *d, const struct fat_dirent *e)
 {
-    int ok = a->active && a->next_order == 0 && a->checksum == fat_lfn_checksum(e->name);
-    a->active = 0;
+    int ok = d->lfn_active && d->lfn_next == 0 && d->lfn_sum == fat_lfn_checksum(e->name);
+    d->lfn_active = 0;
     if (!ok)
         return 0;
     int n = 0;
-    while (n < LFN_MAX_UNITS && a->u[n] != 0)
+    while (n < LFN_MAX_UNITS && d->lfn[n] != 0)
         n++;
     return n > FAT_NAME_MAX ? 0 : n;
 }
 
-/* "NAME.EXT" from the space-padded 11 bytes; lower-cases the parts the
- * NT flags (bits 3, 4 of nt_reserved) say were stored lower case. */
-static int short_name(const struct fat_dirent *e, char out[13])
+int fat_dir_next(struct fat_vol *v, struct fat_dir *d, struct fat_dirent *e, int *lfn_len)
 {
-    int n = 0, base_lower = e->nt_reserved & 0x08, ext_lower = e->nt_reserved & 0x10;
-    for (int i = 0; i < 8 && e->name[i] != ' '; i++) {
-        char c = e->name[i];
-        if (i == 0 && (uint8_t)c == 0x05)
-            c = (char)0xe5;        /* 0x05 stands for a real leading 0xE5 */
-        out[n++] = (base_lower && c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-    }
-    if (e->name[8] != ' ') {
-        out[n++] = '.';
-        for (int i = 8; i < 11 && e->name[i] != ' '; i++) {
-            char c = e->name[i];
-            out[n++] = (ext_lower && c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-        }
-    }
-    out[n] = 0;
-    return n;
-}
-
-static uint32_t fold(uint32_t c) { return (c >= 'a' && c <= 'z') ? c - 32 : c; }
-
-/* Decodes one UTF-8 sequence from s[*i..len); returns the code point or
- * 0xffffffff when malformed. */
-static uint32_t utf8_next(const char *s, int len, int *i)
-{
-    uint8_t b = (uint8_t)s[(*i)++];
-    if (b < 0x80)
-        return b;
-    int extra = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : b >= 0xc0 ? 1 : -1;
-    if (extra < 0 || b >= 0xf8)
-        return 0xffffffffu;
-    uint32_t cp = b & (0x3f >> extra);
-    while (extra--) {
-        if (*i >= len || ((uint8_t)s[*i] & 0xc0) != 0x80)
-            return 0xffffffffu;
-        cp = cp << 6 | ((uint8_t)s[(*i)++] & 0x3f);
-    }
-    return cp;
-}
-
-/* Long name (UTF-16) against a path component (UTF-8), ASCII case-folded. */
-static int lfn_equals(const uint16_t *u, int ulen, const char *s, int slen)
-{
-    int i = 0, k = 0;
-    while (i < slen) {
-        uint32_t cp = utf8_next(s, slen, &i);
-        if (cp == 0xffffffffu)
-            return 0;
-        if (cp >= 0x10000) {           /* a surrogate pair in UTF-16 */
-            cp -= 0x10000;
-            if (k + 2 > ulen || u[k] != 0xd800 + (cp >> 10) || u[k + 1] != 0xdc00 + (cp & 0x3ff))
-                return 0;
-            k += 2;
-        } else {
-            if (k >= ulen || fold(u[k]) != fold(cp))
-                return 0;
-            k++;
-        }
-    }
-    return k == ulen;
-}
-
-static int ascii_iequal(const char *a, int alen, const char *b, int blen)
-{
-    if (alen != blen)
-        return 0;
-    for (int i = 0; i < alen; i++)
-        if (fold((uint8_t)a[i]) != fold((uint8_t)b[i]))
-            return 0;
-    return 1;
-}
-
-/* UTF-16 long name to NUL-terminated UTF-8, cut at a character boundary
- * if it does not fit in FAT_NAME_MAX bytes. */
-static void lfn_to_utf8(const uint16_t *u, int ulen, char out[FAT_NAME_MAX + 1])
-{
-    int o = 0;
-    for (int k = 0; k < ulen; k++) {
-        uint32_t cp = u[k];
-        if (cp >= 0xd800 && cp < 0xdc00 && k + 1 < ulen && u[k + 1] >= 0xdc00 && u[k + 1] < 0xe000) {
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (u[k + 1] - 0xdc00);
-            k++;
-        } else if (cp >= 0xd800 && cp < 0xe000) {
-            cp = '?';                  /* an unpaired surrogate */
-        }
-        int need = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-        if (o + need > FAT_NAME_MAX)
-            break;
-        if (need == 1) {
-            out[o++] = (char)cp;
-        } else {
-            int shift = 6 * (need - 1);
-            out[o++] = (char)((0xf0 << (4 - need)) | (cp >> shift));
-            while (shift) {
-                shift -= 6;
-                out[o++] = (char)(0x80 | ((cp >> shift) & 0x3f));
-            }
-        }
-    }
-    out[o] = 0;
-}
-
-static uint32_t entry_cluster(const struct fat_vol *v, const struct fat_dirent *e)
-{
-    uint32_t c = e->cluster_lo;
-    if (v->type == 32)
-        c |= (uint32_t)e->cluster_hi << 16;
-    return c;
-}
-
-static void entry_file(const struct fat_vol *v, const struct fat_dirent *e, struct fat_file *f)
-{
-    f->first_cluster = entry_cluster(v, e);
-    f->size = (e->attr & FAT_ATTR_DIRECTORY) ? 0 : e->size;
-    f->attr = e->attr;
-}
-
-/* What each visible entry of a directory scan is handed to. Returns 0 to go
- * on, anything else to stop the scan with that value. */
-typedef int (*scan_fn)(void *ctx, const struct fat_dirent *e, const struct lfn_acc *a, int lfn_len);
-
-/* Calls fn for every file and directory entry (not deleted entries, volume
- * labels or LFN pieces), with the long name when one belongs to it. */
-static int dir_scan(struct fat_vol *v, uint32_t dir_cluster, struct lfn_acc *a, scan_fn fn, void *ctx)
-{
-    struct dir_iter it;
-    const struct fat_dirent *e = 0;
     int rc;
-    dir_start(v, &it, dir_cluster);
-    a->active = 0;
-    while ((rc = dir_next(v, &it, &e)) == 1) {
+    while ((rc = dir_raw(v, d, e)) == 1) {
         uint8_t first = (uint8_t)e->name[0];
-        if (first == 0x00)
-            return 0;                  /* end of directory */
+        if (first == 0x00) {
+            d->done = 1;               /* end of directory */
+            return 0;
+        }
         if (first == 0xe5) {
-            a->active = 0;
+            d->lfn_active = 0;
             continue;
         }
         if ((e->attr & 0x3f) == FAT_ATTR_LFN) {
-            lfn_add(a, e);
+            lfn_add(d, e);
             continue;
         }
         if (e->attr & FAT_ATTR_VOLUME_ID) {
-            a->active = 0;
+            d->lfn_active = 0;
             continue;
         }
-        int len = lfn_take(a, e);
-        rc = fn(ctx, e, a, len);
-        if (rc)
-            return rc;
-        it.loaded = 0;                 /* fn may have used v->sector */
+        *lfn_len = lfn_take(d, e);
+        return 1;
     }
     return rc;
 }
 
+void fat_dir_name(const struct fat_dir *d, const struct fat_dirent *e, int lfn_len, char *out)
+{
+    if (lfn_len)
+        utf16_to_utf8(d->lfn, (size_t)lfn_len, out, FAT_NAME_TEXT_MAX);
+    else
+        fat_short_to_text(e->name, e->nt_reserved, out);
+}
+
+void fat_dir_file(const struct fat_vol *v, const struct fat_dirent *e, struct fat_file *f)
+{
+    f->first_cluster = e->cluster_lo;
+    if (v->type == 32)
+        f->first_cluster |= (uint32_t)e->cluster_hi << 16;
+    f->size = (e->attr & FAT_ATTR_DIRECTORY) ? 0 : e->size;
+    f->attr = e->attr;
+}
+
 /* ---- lookup --------------------------------------------------------------- */
 
-struct find_ctx {
-    struct fat_vol  *v;
-    const char      *name;
-    int              len;
-    struct fat_file *out;
-};
-
-static int find_cb(void *ctx, const struct fat_dirent *e, const struct lfn_acc *a, int lfn_len)
+static int lfn_equals(const uint16_t *a, int alen, const uint16_t *b, int blen)
 {
-    struct find_ctx *fc = ctx;
-    char sn[13];
-    int sn_len = short_name(e, sn);
-    if ((lfn_len && lfn_equals(a->u, lfn_len, fc->name, fc->len)) ||
-        ascii_iequal(sn, sn_len, fc->name, fc->len)) {
-        entry_file(fc->v, e, fc->out);
-        return 1;
+    if (alen != blen)
+        return 0;
+    for (int k = 0; k < alen; k++)
+        if (fat_fold(a[k]) != fat_fold(b[k]))
+            return 0;
+    return 1;
+}
+
+/* A found entry the rest of the driver can trust: a directory that is the
+ * root or inside the volume, a file whose clusters could exist. */
+static int check_entry(struct fat_vol *v, struct fat_file *f)
+{
+    if (f->attr & FAT_ATTR_DIRECTORY) {
+        /* ".." of a first-level directory says cluster 0: the root. */
+        if (f->first_cluster == 0 || (v->type == 32 && f->first_cluster == v->root_cluster))
+            f->first_cluster = ROOT_CLUSTER;
+        else if (f->first_cluster < 2 || f->first_cluster > v->clusters + 1)
+            return corrupt(v, "directory entry points outside the volume");
+        return FAT_OK;
     }
-    return 0;
+    if ((uint64_t)f->size > (uint64_t)v->clusters * cluster_bytes(v))
+        return corrupt(v, "file size larger than the volume's data area");
+    if (f->size && (f->first_cluster < 2 || f->first_cluster > v->clusters + 1))
+        return corrupt(v, "file's first cluster outside the volume");
+    return FAT_OK;
+}
+
+/* Looks `name` (len bytes) up in the directory at *f and replaces *f with
+ * what it names. */
+static int lookup(struct fat_vol *v, struct fat_file *f, const char *name, int len)
+{
+    /* Not UTF-8 (or too long): only an 8.3 name can match it. */
+    uint16_t u[FAT_NAME_MAX];
+    int ulen = len <= 4 * FAT_NAME_MAX ? utf8_to_utf16(name, (size_t)len, u, FAT_NAME_MAX) : -1;
+    struct fat_dir d;
+    struct fat_dirent e;
+    int lfn_len, rc;
+    fat_dir_start(v, &d, f->first_cluster);
+    while ((rc = fat_dir_next(v, &d, &e, &lfn_len)) == 1) {
+        char sn[13];
+        int sn_len = fat_short_to_text(e.name, e.nt_reserved, sn);
+        if ((lfn_len && ulen > 0 && lfn_equals(d.lfn, lfn_len, u, ulen)) ||
+            fat_name_iequal(sn, (size_t)sn_len, name, (size_t)len)) {
+            fat_dir_file(v, &e, f);
+            return check_entry(v, f);
+        }
+    }
+    return rc ? rc : FAT_ENOENT;
 }
 
 int fat_open(struct fat_vol *v, const char *path, struct fat_file *f)
@@ -519,8 +444,6 @@ int fat_open(struct fat_vol *v, const char *path, struct fat_file *f)
     f->first_cluster = ROOT_CLUSTER;
     f->size = 0;
     f->attr = FAT_ATTR_DIRECTORY;
-
-    struct lfn_acc acc;
     const char *p = path;
     for (;;) {
         while (*p == '/')
@@ -532,29 +455,65 @@ int fat_open(struct fat_vol *v, const char *path, struct fat_file *f)
             end++;
         if (!(f->attr & FAT_ATTR_DIRECTORY))
             return FAT_ENOTDIR;
-        uint32_t dir = f->first_cluster;
-        struct fat_file found;
-        struct find_ctx fc = { v, p, (int)(end - p), &found };
-        if (fc.len > FAT_NAME_MAX)
-            return FAT_ENOENT;
-        int rc = dir_scan(v, dir, &acc, find_cb, &fc);
-        if (rc < 0)
+        int rc = lookup(v, f, p, (int)(end - p));
+        if (rc)
             return rc;
-        if (rc == 0)
-            return FAT_ENOENT;
-        *f = found;
-        if (f->attr & FAT_ATTR_DIRECTORY) {
-            /* ".." of a first-level directory says cluster 0: the root. */
-            if (f->first_cluster == 0 || (v->type == 32 && f->first_cluster == v->root_cluster))
-                f->first_cluster = ROOT_CLUSTER;
-            else if (f->first_cluster < 2 || f->first_cluster > v->clusters + 1)
-                return FAT_ECORRUPT;
-        }
         p = end;
     }
 }
 
 /* ---- reading -------------------------------------------------------------- */
+
+/* One pass over the chain (see fat_next for which FAT copy answers). */
+static int read_chain(struct fat_vol *v, const struct fat_file *f, uint8_t *out, uint32_t len, uint32_t max_run)
+{
+    uint32_t cb = cluster_bytes(v), bps = v->bytes_per_sector;
+    uint32_t left = len;
+    uint32_t cur = f->first_cluster;
+    while (left) {
+        if (cur < 2 || cur > v->clusters + 1)
+            return corrupt(v, "cluster number outside the volume");
+        /* Extend the run while the chain stays contiguous and more is needed. */
+        uint32_t run = 1, next = CHAIN_END;
+        for (;;) {
+            uint64_t covered = (uint64_t)run * cb;
+            int rc = fat_next(v, cur + run - 1, &next);
+            if (rc)
+                return rc;
+            if (covered >= left || next != cur + run)
+                break;
+            run++;
+        }
+        uint32_t bytes = (uint64_t)run * cb < left ? run * cb : left;
+        uint32_t whole = bytes / bps, tail = bytes % bps;
+        uint64_t lba = cluster_lba(v, cur);
+        while (whole) {
+            uint32_t n = (max_run && whole > max_run) ? max_run : whole;
+            int rc = vol_read(v, lba, n, out);
+            if (rc)
+                return rc;
+            lba += n;
+            out += (uint64_t)n * bps;
+            whole -= n;
+        }
+        if (tail) {
+            int rc = load_sector(v, lba);
+            if (rc)
+                return rc;
+            memcpy(out, v->sector, tail);
+            out += tail;
+        }
+        left -= bytes;
+        if (left && next == CHAIN_END)
+            return corrupt(v, "cluster chain shorter than the file size");
+        /* A whole file's chain must end right after its last cluster: one
+         * that goes on is a size mismatch or a loop (a loop never ends). */
+        if (!left && len == f->size && next != CHAIN_END)
+            return corrupt(v, "cluster chain longer than the file size");
+        cur = next;
+    }
+    return FAT_OK;
+}
 
 int fat_read_file(struct fat_vol *v, const struct fat_file *f, void *dst, uint32_t len,
                   uint32_t max_run)
@@ -565,82 +524,44 @@ int fat_read_file(struct fat_vol *v, const struct fat_file *f, void *dst, uint32
         return FAT_EINVAL;
     if (len == 0)
         return FAT_OK;
-
-    uint32_t cluster_bytes = v->sectors_per_cluster * SECTOR;
     /* A file cannot have more clusters than the volume: a size that says
      * otherwise is corruption, and this bound also ends any chain loop. */
-    if ((len - 1) / cluster_bytes + 1 > v->clusters)
-        return FAT_ECORRUPT;
+    if ((len - 1) / cluster_bytes(v) + 1 > v->clusters)
+        return corrupt(v, "file size larger than the volume's data area");
 
-    uint8_t *out = dst;
-    uint32_t left = len;
-    uint32_t cur = f->first_cluster;
-    while (left) {
-        if (cur < 2 || cur > v->clusters + 1)
-            return FAT_ECORRUPT;
-        /* Extend the run while the chain stays contiguous and more is needed. */
-        uint32_t run = 1, next = CHAIN_END;
-        for (;;) {
-            uint64_t covered = (uint64_t)run * cluster_bytes;
-            int rc = fat_next(v, cur + run - 1, &next);
-            if (rc)
-                return rc;
-            if (covered >= left || next != cur + run)
-                break;
-            run++;
-        }
-        uint32_t bytes = (uint64_t)run * cluster_bytes < left ? run * cluster_bytes : left;
-        uint32_t whole = bytes / SECTOR, tail = bytes % SECTOR;
-        uint64_t lba = cluster_lba(v, cur);
-        while (whole) {
-            uint32_t n = (max_run && whole > max_run) ? max_run : whole;
-            int rc = disk_read(v, lba, n, out);
-            if (rc)
-                return rc;
-            lba += n;
-            out += n * SECTOR;
-            whole -= n;
-        }
-        if (tail) {
-            int rc = disk_read(v, lba, 1, v->sector);
-            if (rc)
-                return rc;
-            memcpy(out, v->sector, tail);
-            out += tail;
-        }
-        left -= bytes;
-        if (left && next == CHAIN_END)
-            return FAT_ECORRUPT;       /* chain shorter than the size says */
-        /* A whole file's chain must end right after its last cluster: one
-         * that goes on is a size mismatch or a loop (a loop never ends). */
-        if (!left && len == f->size && next != CHAIN_END)
-            return FAT_ECORRUPT;
-        cur = next;
+    int rc = read_chain(v, f, dst, len, max_run);
+    /* Every entry on the chain was valid in some copy, yet the chain does
+     * not fit the file: the active FAT may hold a stale chain that its
+     * mirror does not. Follow the next copy first, once each. */
+    uint32_t active = v->active_fat;
+    for (uint32_t k = 1; rc == FAT_ECORRUPT && v->mirrored && k < v->num_fats; k++) {
+        v->active_fat = (active + k) % v->num_fats;
+        rc = read_chain(v, f, dst, len, max_run);
+        v->fallbacks += rc == FAT_OK;
     }
-    return FAT_OK;
+    v->active_fat = active;
+    return rc;
 }
 
 /* ---- listing -------------------------------------------------------------- */
 
-struct list_ctx {
-    struct fat_vol *v;
-    fat_dir_fn      fn;
-    void           *ctx;
-};
-
-static int list_cb(void *ctx, const struct fat_dirent *e, const struct lfn_acc *a, int lfn_len)
+int fat_list_dir(struct fat_vol *v, uint32_t first_cluster, fat_dir_fn fn, void *ctx)
 {
-    struct list_ctx *lc = ctx;
-    char name[FAT_NAME_MAX + 1];
-    if (lfn_len)
-        lfn_to_utf8(a->u, lfn_len, name);
-    else
-        short_name(e, name);
-    if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
-        return 0;                      /* "." and ".." */
-    struct fat_file f;
-    entry_file(lc->v, e, &f);
-    return lc->fn(lc->ctx, name, &f);
+    struct fat_dir d;
+    struct fat_dirent e;
+    char name[FAT_NAME_TEXT_MAX];
+    int lfn_len, rc;
+    fat_dir_start(v, &d, first_cluster);
+    while ((rc = fat_dir_next(v, &d, &e, &lfn_len)) == 1) {
+        fat_dir_name(&d, &e, lfn_len, name);
+        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
+            continue;                  /* "." and ".." */
+        struct fat_file f;
+        fat_dir_file(v, &e, &f);
+        if ((rc = fn(ctx, name, &f)))
+            return rc;
+    }
+    return rc;
 }
 
 int fat_list(struct fat_vol *v, const char *path, fat_dir_fn fn, void *ctx)
@@ -651,7 +572,5 @@ int fat_list(struct fat_vol *v, const char *path, fat_dir_fn fn, void *ctx)
         return rc;
     if (!(dir.attr & FAT_ATTR_DIRECTORY))
         return FAT_ENOTDIR;
-    struct lfn_acc acc;
-    struct list_ctx lc = { v, fn, ctx };
-    return dir_scan(v, dir.first_cluster, &acc, list_cb, &lc);
+    return fat_list_dir(v, dir.first_cluster, fn, ctx);
 }

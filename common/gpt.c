@@ -41,6 +41,60 @@ const char *gpt_header_check(const struct gpt_header *h, uint64_t lba)
     return 0;
 }
 
+uint64_t gpt_entry_sectors(const struct gpt_header *h, uint32_t sector_size)
+{
+    return ((uint64_t)h->entry_count * h->entry_size + sector_size - 1) / sector_size;
+}
+
+const char *gpt_read(const struct gpt_disk *d, uint64_t lba, struct gpt_header *h, gpt_entry_fn fn, void *ctx,
+                     uint64_t *bad_lba)
+{
+    if (d->sectors && lba >= d->sectors)
+        return "GPT header beyond the end of the disk";
+    if (d->read(d->ctx, lba, 1, d->buf)) {
+        if (bad_lba)
+            *bad_lba = lba;
+        return "cannot read the GPT header";
+    }
+    memcpy(h, d->buf, sizeof *h);
+    const char *why = gpt_header_check(h, lba);
+    if (why)
+        return why;
+    uint64_t nsec = gpt_entry_sectors(h, d->sector_size);
+    /* Range-check before the first read: a garbage entries_lba must be an
+     * error here, not a read of some far-away sector. */
+    if (h->entries_lba == 0 || h->entries_lba > ~0ull - nsec)
+        return "GPT entries at an impossible LBA";
+    if (d->sectors && h->entries_lba + nsec > d->sectors)
+        return "GPT entries beyond the end of the disk";
+    if (lba >= h->entries_lba && lba < h->entries_lba + nsec)
+        return "GPT entries overlap the header";
+
+    uint32_t bytes = h->entry_count * h->entry_size, crc = 0, index = 0;
+    uint32_t chunk = d->buf_len - d->buf_len % d->sector_size;
+    if (chunk == 0)
+        return "scratch buffer smaller than a sector";
+    for (uint32_t done = 0; done < bytes;) {
+        uint32_t n = bytes - done < chunk ? bytes - done : chunk;
+        uint64_t at = h->entries_lba + done / d->sector_size;
+        if (d->read(d->ctx, at, (n + d->sector_size - 1) / d->sector_size, d->buf)) {
+            if (bad_lba)
+                *bad_lba = at;
+            return "cannot read the GPT entries";
+        }
+        crc = crc32_update(crc, d->buf, n);
+        for (uint32_t off = 0; fn && off + GPT_ENTRY_SIZE <= n; off += h->entry_size, index++) {
+            struct gpt_entry e;
+            memcpy(&e, d->buf + off, sizeof e);
+            fn(ctx, index, &e);
+        }
+        done += n;
+    }
+    if (crc != h->entries_crc32)
+        return "GPT entries CRC mismatch";
+    return 0;
+}
+
 int guid_is_zero(const uint8_t g[16])
 {
     for (int i = 0; i < 16; i++)

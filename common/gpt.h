@@ -1,5 +1,6 @@
-/* GUID Partition Table structures (UEFI spec, chapter 5) and checks
- * shared by mkimage (writes and inspects) and stage2 (finds the ESP). */
+/* GUID Partition Table structures (UEFI spec, chapter 5), checks and the
+ * one GPT reader, shared by mkimage (writes and inspects) and stage2
+ * (finds the ESP through common/esp_locate.c). */
 #ifndef HYBOOT_GPT_H
 #define HYBOOT_GPT_H
 
@@ -54,6 +55,42 @@ uint32_t gpt_header_crc(const struct gpt_header *h);
  * checked separately by the caller once they are read:
  * crc32_update(0, entries, entry_count * entry_size) == entries_crc32. */
 const char *gpt_header_check(const struct gpt_header *h, uint64_t lba);
+
+/* ---- reading a GPT from a disk ----------------------------------------- */
+
+/* Reads `count` sectors at `lba` into buf: 0, or a non-zero status (e.g.
+ * a BIOS error code, an errno). Same shape as fat_read_fn. */
+typedef int (*disk_read_fn)(void *ctx, uint64_t lba, uint32_t count, void *buf);
+
+/* A disk as the GPT and ESP code see it: a read callback, the size when
+ * known (every LBA is checked against it before it is read), the sector
+ * size (512 or 4096: the GPT header is at LBA 1 and entry arrays are in
+ * whole sectors either way), and a scratch buffer of at least one sector
+ * (bigger buffers read the entry array in fewer calls). */
+struct gpt_disk {
+    disk_read_fn read;
+    void    *ctx;
+    uint64_t sectors;           /* 0: unknown */
+    uint32_t sector_size;
+    uint8_t *buf;
+    uint32_t buf_len;           /* a multiple of sector_size */
+};
+
+/* Called for each entry as the array streams by (before its CRC is
+ * known: keep what you need, trust it only if gpt_read succeeds). */
+typedef void (*gpt_entry_fn)(void *ctx, uint32_t index, const struct gpt_entry *e);
+
+/* Reads the header at `lba` and streams its entry array through fn
+ * (which may be NULL). Checks, in this order, without reading anything
+ * the checks do not allow: the header LBA inside the disk, the header
+ * (gpt_header_check), the entry array inside the disk and clear of the
+ * header, its CRC. Returns NULL or a static reason; *bad_lba (when not
+ * NULL) gets the LBA of a failed read. */
+const char *gpt_read(const struct gpt_disk *d, uint64_t lba, struct gpt_header *h, gpt_entry_fn fn, void *ctx,
+                     uint64_t *bad_lba);
+
+/* Sectors the entry array of h occupies. */
+uint64_t gpt_entry_sectors(const struct gpt_header *h, uint32_t sector_size);
 
 int guid_is_zero(const uint8_t g[16]);
 int guid_equal(const uint8_t a[16], const uint8_t b[16]);

@@ -15,6 +15,9 @@ struct sha256_ctx {
     uint32_t buf_len;
 };
 
+/* The 64 round constants (FIPS 180-4 4.2.2), also for mkimage's SHA-NI path. */
+extern const uint32_t sha256_k[64];
+
 void sha256_init(struct sha256_ctx *c);
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len);
 void sha256_final(struct sha256_ctx *c, uint8_t out[SHA256_LEN]);

@@ -1,18 +1,20 @@
 # mkimage/: the host tool that writes the disk image (see docs/mkimage.md).
 
-MKIMAGE_SRCS := $(filter-out mkimage/inspect.c,$(wildcard mkimage/*.c))
-# The reader side (--inspect) lives in inspect.c, written separately: link
-# it when it exists, else mkimage says "--inspect: not built".
-MKIMAGE_INSPECT := $(wildcard mkimage/inspect.c)
-MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(B)/host/%.o) $(MKIMAGE_INSPECT:%.c=$(B)/host/%.o)
+MKIMAGE_SRCS := $(wildcard mkimage/*.c)
+MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(B)/host/%.o)
 # common/ code goes in through an archive: only what mkimage calls is linked.
 MKIMAGE_COMMON_LIB := $(B)/host/mkimage/libcommon.a
 
-ifneq ($(MKIMAGE_INSPECT),)
-$(B)/host/mkimage/main.o: HOST_CFLAGS += -DMKIMAGE_HAVE_INSPECT
-endif
-# main.o is rebuilt when inspect.c appears or disappears.
-$(B)/host/mkimage/main.o: $(wildcard mkimage/inspect.h) mkimage/build.mk
+# The UEFI-only image's MBR code is nasm source (bios/nobios.asm); its
+# bytes become a C array mbr.c includes.
+MKIMAGE_GEN := $(B)/mkimage/gen
+$(MKIMAGE_GEN)/nobios.h: bios/nobios.asm | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f bin -o $(MKIMAGE_GEN)/nobios.bin $<
+	$(Q)xxd -i -n mk_nobios_code $(MKIMAGE_GEN)/nobios.bin | sed 's/^unsigned/const unsigned/' > $@.tmp
+	$(Q)mv $@.tmp $@
+$(B)/host/mkimage/mbr.o $(B)/host-san/mkimage/mbr.o: $(MKIMAGE_GEN)/nobios.h
+$(B)/host/mkimage/%.o $(B)/host-san/mkimage/%.o: HOST_CFLAGS += -I$(MKIMAGE_GEN)
 
 $(MKIMAGE_COMMON_LIB): $(COMMON_HOST_SRCS:%.c=$(B)/host/%.o)
 	@mkdir -p $(@D)
@@ -27,6 +29,6 @@ $(MKIMAGE): $(MKIMAGE_OBJS) $(MKIMAGE_COMMON_LIB) | $(DEPS_STAMP)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(MKIMAGE_LDFLAGS) $(MKIMAGE_OBJS) $(MKIMAGE_COMMON_LIB) -o $@
 
 # Unit tests link everything but main().
-HOST_TESTABLE_SRCS += $(filter-out mkimage/main.c,$(MKIMAGE_SRCS)) $(MKIMAGE_INSPECT)
+HOST_TESTABLE_SRCS += $(filter-out mkimage/main.c,$(MKIMAGE_SRCS))
 ALL_TARGETS += $(MKIMAGE)
 TEST_DEPS += $(MKIMAGE)

@@ -5,6 +5,10 @@
  * zero, file contents by reference to the input buffers. */
 #include "mk_fat.h"
 #include "mk.h"
+#include "utf8.h"
+
+/* Media byte of a fixed disk, in the BPB and in FAT entry 0. */
+#define MK_FAT_MEDIA 0xf8
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@ void mk_fat_init(struct mk_fat *fs)
 
 static void free_node(struct mk_fat_node *n)
 {
+    mk_fat_names_free(&n->names);
     struct mk_fat_node *c = n->first;
     while (c) {
         struct mk_fat_node *next = c->next;
@@ -45,11 +50,8 @@ const char *mk_fat_set_label(struct mk_fat *fs, const char *label)
     char l[11];
     memset(l, ' ', 11);
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)label[i];
-        if (c >= 'a' && c <= 'z')
-            c = (unsigned char)(c - 'a' + 'A');
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
-              strchr("$%'-_@~`!(){}^#&", c)))
+        unsigned char c = (unsigned char)fat_fold((uint8_t)label[i]);
+        if (c != ' ' && !fat_short_char_ok(c))
             return "a volume label may hold only letters, digits, spaces and $%'-_@~`!(){}^#&";
         l[i] = (char)c;
     }
@@ -73,72 +75,38 @@ void mk_fat_set_time(struct mk_fat *fs, int64_t epoch)
 
 /* ---- the tree ---------------------------------------------------------- */
 
-static int ascii_casecmp(const char *a, const char *b)
+static uint32_t lfn_slots(const struct mk_fat_node *n)
 {
-    for (;; a++, b++) {
-        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-        if (x >= 'a' && x <= 'z') x = (unsigned char)(x - 32);
-        if (y >= 'a' && y <= 'z') y = (unsigned char)(y - 32);
-        if (x != y || !x)
-            return x - y;
-    }
+    return n->need_lfn ? (uint32_t)((n->ulen + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS) : 0;
 }
 
-static void short_to_text(const char s[11], char out[13])
-{
-    int k = 0;
-    for (int i = 0; i < 8 && s[i] != ' '; i++)
-        out[k++] = s[i];
-    if (s[8] != ' ') {
-        out[k++] = '.';
-        for (int i = 8; i < 11 && s[i] != ' '; i++)
-            out[k++] = s[i];
-    }
-    out[k] = 0;
-}
-
-/* A short name is taken when a sibling has it as its short name, or as
- * its long name (lookups match either, case-insensitively). */
-static int sibling_taken(void *ctx, const char sn[11])
-{
-    const struct mk_fat_node *dir = ctx;
-    char text[13];
-    short_to_text(sn, text);
-    for (const struct mk_fat_node *c = dir->first; c; c = c->next)
-        if (memcmp(c->short_name, sn, 11) == 0 || ascii_casecmp(c->name, text) == 0)
-            return 1;
-    return 0;
-}
-
-static struct mk_fat_node *find_child(const struct mk_fat_node *dir, const char *name)
-{
-    char text[13];
-    for (struct mk_fat_node *c = dir->first; c; c = c->next) {
-        short_to_text(c->short_name, text);
-        if (ascii_casecmp(c->name, name) == 0 || ascii_casecmp(text, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static const char *add_child(struct mk_fat_node *dir, const char *name, int is_dir,
+static const char *add_child(struct mk_fat *fs, struct mk_fat_node *dir, const char *name, int is_dir,
                              struct mk_fat_node **out)
 {
-    const char *why = mk_fat_name_check(name);
+    const char *why = fat_long_name_check(name);
     if (why)
         return why;
     struct mk_fat_node *n = mk_zalloc(sizeof *n);
+    n->fd = -1;
+    n->ulen = utf8_to_utf16(name, strlen(name), n->uname, FAT_NAME_MAX);
+    /* Whether LFN entries are needed depends on the name alone; the 8.3
+     * alias itself is chosen once every name of the folder is known
+     * (assign_aliases), so no order of --file options can make an alias
+     * equal to another entry's long name. */
+    int lossy, exact;
+    fat_short_basis(name, n->short_name, &lossy, &exact);
+    n->need_lfn = !exact;
+    /* The root may hold the label, any other folder holds . and .. */
+    uint32_t fixed = dir == &fs->root ? 1 : 2;
+    if (fixed + dir->slots + 1 + lfn_slots(n) > FAT_DIR_MAX_ENTRIES) {
+        free(n);
+        return "the folder would need more than the 65536 entries FAT allows in one folder";
+    }
+    dir->slots += 1 + lfn_slots(n);
     n->name = mk_strdup(name);
-    n->ulen = mk_utf8_to_utf16(name, n->uname, FAT_NAME_MAX);
     n->is_dir = is_dir;
     n->parent = dir;
-    int r = mk_fat_short_name(name, sibling_taken, dir, n->short_name);
-    if (r < 0) {
-        free(n->name);
-        free(n);
-        return "no free 8.3 name left in this folder";
-    }
-    n->need_lfn = r;
+    mk_fat_names_add(&dir->names, name, n);
     if (dir->last)
         dir->last->next = n;
     else
@@ -148,7 +116,26 @@ static const char *add_child(struct mk_fat_node *dir, const char *name, int is_d
     return NULL;
 }
 
-const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, uint64_t size)
+/* Every entry's 8.3 alias, folder by folder in the order entries were
+ * added. Returns NULL or the path of a folder that ran out of aliases. */
+static const struct mk_fat_node *assign_aliases(struct mk_fat_node *dir)
+{
+    for (struct mk_fat_node *c = dir->first; c; c = c->next) {
+        char text[13];
+        if (mk_fat_alias(&dir->names, c->name, c, c->short_name) < 0)
+            return dir;
+        fat_short_to_text(c->short_name, 0, text);
+        mk_fat_names_add(&dir->names, text, c);
+    }
+    for (struct mk_fat_node *c = dir->first; c; c = c->next) {
+        const struct mk_fat_node *bad = c->is_dir ? assign_aliases(c) : NULL;
+        if (bad)
+            return bad;
+    }
+    return NULL;
+}
+
+const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, int fd, uint64_t size)
 {
     if (path[0] != '/')
         return "destination must be an absolute path on the ESP (\"/...\")";
@@ -172,22 +159,23 @@ const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data,
         while (*p == '/')
             p++;
         int last = *p == 0;
-        struct mk_fat_node *c = find_child(dir, part);
+        struct mk_fat_node *c = mk_fat_names_find(&dir->names, part);
         if (last) {
             if (c)
                 return c->is_dir ? "a folder of that name already exists"
                                  : "a file of that name already exists (names are case-insensitive)";
-            const char *why = add_child(dir, part, 0, &c);
+            const char *why = add_child(fs, dir, part, 0, &c);
             if (why)
                 return why;
             c->data = data;
+            c->fd = fd;
             c->size = size;
             return NULL;
         }
         if (c && !c->is_dir)
             return "a parent folder on the path is a file";
         if (!c) {
-            const char *why = add_child(dir, part, 1, &c);
+            const char *why = add_child(fs, dir, part, 1, &c);
             if (why)
                 return why;
         }
@@ -197,24 +185,10 @@ const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data,
 
 /* ---- sizes ------------------------------------------------------------- */
 
-static uint32_t lfn_slots(const struct mk_fat_node *n)
-{
-    return n->need_lfn ? (uint32_t)((n->ulen + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS) : 0;
-}
-
 /* 32-byte directory slots a folder needs. */
 static uint32_t dir_slots(const struct mk_fat *fs, const struct mk_fat_node *d)
 {
-    uint32_t n = 0;
-    if (d == &fs->root) {
-        if (memcmp(fs->label, "           ", 11) != 0)
-            n++;
-    } else {
-        n += 2;   /* "." and ".." */
-    }
-    for (const struct mk_fat_node *c = d->first; c; c = c->next)
-        n += 1 + lfn_slots(c);
-    return n;
+    return d->slots + (d == &fs->root ? (memcmp(fs->label, "           ", 11) != 0) : 2);
 }
 
 static uint64_t node_clusters(const struct mk_fat *fs, const struct mk_fat_node *n, uint64_t cb, int fixed_root)
@@ -246,6 +220,14 @@ static uint32_t root_entries_needed(const struct mk_fat *fs)
 
 int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, size_t whylen)
 {
+    if (!fs->aliased) {
+        const struct mk_fat_node *full = assign_aliases(&fs->root);
+        if (full) {
+            snprintf(why, whylen, "no free 8.3 name left in folder %s", full == &fs->root ? "/" : full->name);
+            return MK_FAT_ENOSPC;
+        }
+        fs->aliased = 1;
+    }
     const char *r = mk_fat_choose(sectors, want_type, root_entries_needed(fs), &fs->g);
     if (r) {
         snprintf(why, whylen, "%s", r);
@@ -332,20 +314,8 @@ static uint32_t put_lfn(uint8_t *slot, const struct mk_fat_node *n)
     uint32_t count = lfn_slots(n);
     uint8_t sum = fat_lfn_checksum(n->short_name);
     for (uint32_t i = 0; i < count; i++) {
-        uint32_t part = count - i;              /* 1-based part number */
         struct fat_lfn l;
-        memset(&l, 0, sizeof l);
-        l.order = (uint8_t)(part | (i == 0 ? FAT_LFN_LAST : 0));
-        l.attr = FAT_ATTR_LFN;
-        l.checksum = sum;
-        uint16_t ch[FAT_LFN_CHARS];
-        for (int k = 0; k < FAT_LFN_CHARS; k++) {
-            int idx = (int)(part - 1) * FAT_LFN_CHARS + k;
-            ch[k] = idx < n->ulen ? n->uname[idx] : idx == n->ulen ? 0x0000 : 0xffff;
-        }
-        memcpy(l.name1, ch, sizeof l.name1);
-        memcpy(l.name2, ch + 5, sizeof l.name2);
-        memcpy(l.name3, ch + 11, sizeof l.name3);
+        fat_lfn_pack(&l, n->uname, n->ulen, (int)(count - i), i == 0, sum);
         memcpy(slot + 32 * i, &l, sizeof l);
     }
     return count;
@@ -373,38 +343,19 @@ static void write_dir(struct emit *e, struct mk_fat_node *d)
     for (struct mk_fat_node *c = d->first; c; c = c->next) {
         if (c->is_dir)
             write_dir(e, c);
+        else if (c->size && c->fd >= 0)
+            /* Straight from the input file: the tail of its last cluster
+             * is a hole in the sparse output, i.e. zero. */
+            mk_image_file(e->img, e->data_off + (uint64_t)(c->cluster - 2) * e->cb, c->fd, c->size);
         else if (c->size)
-            /* Straight from the input: the tail of its last cluster is
-             * a hole in the sparse output, i.e. zero. */
             mk_image_ref(e->img, e->data_off + (uint64_t)(c->cluster - 2) * e->cb, c->data, c->size);
-    }
-}
-
-static void fat_set(uint8_t *fat, int type, uint32_t cluster, uint32_t value)
-{
-    if (type == 32) {
-        mk_put32(fat + 4 * (uint64_t)cluster, value & 0x0fffffff);
-    } else if (type == 16) {
-        mk_put16(fat + 2 * (uint64_t)cluster, (uint16_t)value);
-    } else {
-        /* Two 12-bit entries share three bytes. */
-        uint8_t *b = fat + cluster + cluster / 2;
-        value &= 0xfff;
-        if (cluster & 1) {
-            b[0] = (uint8_t)((b[0] & 0x0f) | (value << 4));
-            b[1] = (uint8_t)(value >> 4);
-        } else {
-            b[0] = (uint8_t)value;
-            b[1] = (uint8_t)((b[1] & 0xf0) | (value >> 8));
-        }
     }
 }
 
 static void chain(uint8_t *fat, int type, const struct mk_fat_node *n)
 {
-    uint32_t eoc = type == 32 ? 0x0fffffff : type == 16 ? 0xffff : 0xfff;
     for (uint32_t i = 0; i < n->nclusters; i++)
-        fat_set(fat, type, n->cluster + i, i + 1 < n->nclusters ? n->cluster + i + 1 : eoc);
+        fat_entry_set(fat, type, n->cluster + i, i + 1 < n->nclusters ? n->cluster + i + 1 : fat_eoc(type));
     for (const struct mk_fat_node *c = n->first; c; c = c->next)
         chain(fat, type, c);
 }
@@ -417,8 +368,7 @@ static void boot_sector(const struct mk_fat *fs, uint8_t *s, uint64_t hidden)
     /* jmp short past the BPB + nop; the code there (int 18h: "not
      * bootable, try the next device", then halt) only runs if something
      * chain-loads this volume. */
-    int ext = g->type == 32 ? (int)sizeof(struct fat32_ext) : (int)sizeof(struct fat16_ext);
-    int code = 36 + ext;
+    int code = (int)(FAT_TAIL_OFFSET(g->type) + sizeof(struct fat_ext_tail));
     b.jmp[0] = 0xeb;
     b.jmp[1] = (uint8_t)(code - 2);
     b.jmp[2] = 0x90;
@@ -434,13 +384,20 @@ static void boot_sector(const struct mk_fat *fs, uint8_t *s, uint64_t hidden)
         b.total_sectors16 = (uint16_t)g->total_sectors;
     else
         b.total_sectors32 = g->total_sectors;
-    b.media = 0xf8;
+    b.media = MK_FAT_MEDIA;
     b.fat_size16 = g->type == 32 ? 0 : (uint16_t)g->fat_sectors;
     b.sectors_per_track = 63;
     b.num_heads = 255;
     b.hidden_sectors = hidden > 0xffffffffULL ? 0xffffffffu : (uint32_t)hidden;
     memcpy(s, &b, sizeof b);
 
+    struct fat_ext_tail t;
+    memset(&t, 0, sizeof t);
+    t.drive_number = 0x80;
+    t.boot_sig = FAT_EXT_BOOT_SIG;
+    t.volume_id = fs->volume_id;
+    memcpy(t.volume_label, memcmp(fs->label, "           ", 11) ? fs->label : "NO NAME    ", 11);
+    memcpy(t.fs_type, g->type == 32 ? "FAT32   " : g->type == 16 ? "FAT16   " : "FAT12   ", 8);
     if (g->type == 32) {
         struct fat32_ext x;
         memset(&x, 0, sizeof x);
@@ -448,21 +405,10 @@ static void boot_sector(const struct mk_fat *fs, uint8_t *s, uint64_t hidden)
         x.root_cluster = fs->root.cluster;
         x.fs_info_sector = 1;
         x.backup_boot_sector = 6;
-        x.drive_number = 0x80;
-        x.boot_sig = 0x29;
-        x.volume_id = fs->volume_id;
-        memcpy(x.volume_label, memcmp(fs->label, "           ", 11) ? fs->label : "NO NAME    ", 11);
-        memcpy(x.fs_type, "FAT32   ", 8);
-        memcpy(s + 36, &x, sizeof x);
+        x.tail = t;
+        memcpy(s + sizeof b, &x, sizeof x);
     } else {
-        struct fat16_ext x;
-        memset(&x, 0, sizeof x);
-        x.drive_number = 0x80;
-        x.boot_sig = 0x29;
-        x.volume_id = fs->volume_id;
-        memcpy(x.volume_label, memcmp(fs->label, "           ", 11) ? fs->label : "NO NAME    ", 11);
-        memcpy(x.fs_type, g->type == 16 ? "FAT16   " : "FAT12   ", 8);
-        memcpy(s + 36, &x, sizeof x);
+        memcpy(s + sizeof b, &t, sizeof t);
     }
     static const uint8_t not_bootable[] = { 0xcd, 0x18, 0xf4, 0xeb, 0xfd };  /* int 18h; hlt; jmp $-1 */
     memcpy(s + code, not_bootable, sizeof not_bootable);
@@ -474,11 +420,11 @@ static void fsinfo(const struct mk_fat *fs, uint8_t *s, uint32_t next_free)
 {
     struct fat_fsinfo f;
     memset(&f, 0, sizeof f);
-    f.lead_sig = 0x41615252;
-    f.struct_sig = 0x61417272;
+    f.lead_sig = FAT_FSINFO_LEAD_SIG;
+    f.struct_sig = FAT_FSINFO_STRUCT_SIG;
     f.free_count = fs->g.clusters - fs->used_clusters;
     f.next_free = next_free;
-    f.trail_sig = 0xaa550000;
+    f.trail_sig = FAT_FSINFO_TRAIL_SIG;
     memcpy(s, &f, sizeof f);
 }
 
@@ -499,20 +445,18 @@ void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img)
     uint8_t *res = mk_image_chunk(img, base, (uint64_t)g->reserved * SECTOR);
     boot_sector(fs, res, part_lba);
     if (g->type == 32) {
-        uint32_t next_free = e.next <= g->clusters + 1 ? e.next : 0xffffffffu;
+        uint32_t next_free = e.next <= g->clusters + 1 ? e.next : FAT_FSINFO_UNKNOWN;
         fsinfo(fs, res + SECTOR, next_free);
         memcpy(res + 6 * SECTOR, res, 2 * SECTOR);
     }
 
     /* FATs: only the sectors that hold used entries are non-zero. */
-    uint64_t entries = (uint64_t)e.next;   /* clusters 0 .. next-1 */
-    uint64_t fat_bytes = g->type == 12 ? mk_div_up(entries * 3, 2) : entries * (uint64_t)(g->type / 8);
-    fat_bytes = mk_align_up(fat_bytes, SECTOR);
+    uint64_t fat_bytes = mk_align_up(fat_table_bytes(g->type, e.next - 2), SECTOR);
     uint8_t *fat = mk_image_chunk(img, base + (uint64_t)g->reserved * SECTOR, fat_bytes);
     /* Entry 0 holds the media byte, entry 1 end-of-chain with the
      * "clean unmount" and "no I/O error" bits set. */
-    fat_set(fat, g->type, 0, g->type == 32 ? 0x0ffffff8 : g->type == 16 ? 0xfff8 : 0xff8);
-    fat_set(fat, g->type, 1, g->type == 32 ? 0x0fffffff : g->type == 16 ? 0xffff : 0xfff);
+    fat_entry_set(fat, g->type, 0, fat_entry0(g->type, MK_FAT_MEDIA));
+    fat_entry_set(fat, g->type, 1, fat_eoc(g->type));
     chain(fat, g->type, &fs->root);
     for (uint32_t i = 1; i < g->num_fats; i++) {
         uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)i * g->fat_sectors) * SECTOR;

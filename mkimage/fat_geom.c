@@ -8,25 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FAT32_MAX_CLUSTERS 0x0ffffff5u   /* highest cluster number 0x0FFFFFF6 */
-
-static int type_of(uint32_t clusters)
-{
-    if (clusters <= FAT12_MAX_CLUSTERS)
-        return 12;
-    if (clusters <= FAT16_MAX_CLUSTERS)
-        return 16;
-    return 32;
-}
-
 /* Does a FAT of fs sectors hold an entry for every cluster (plus the two
  * reserved entries) of the data area that is left? */
-static int fat_covers(uint64_t avail, uint32_t spc, int bits, uint64_t fs, uint32_t nfats)
+static int fat_covers(uint64_t avail, uint32_t spc, int type, uint64_t fs, uint32_t nfats)
 {
     if (avail <= fs * nfats)
         return 1;   /* no data area at all: trivially covered */
     uint64_t clusters = (avail - fs * nfats) / spc;
-    return (clusters + 2) * (uint64_t)bits <= fs * 512 * 8;
+    return fat_table_bytes(type, clusters) <= fs * SECTOR;
 }
 
 int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entries,
@@ -38,6 +27,8 @@ int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entr
     g->num_fats = 2;
     if (sectors > 0xffffffffULL || spc == 0)
         return -1;
+    if (type != 32 && root_entries > MK_FAT_ROOT_MAX)
+        return -1;
     g->total_sectors = (uint32_t)sectors;
     g->reserved = type == 32 ? 32 : 1;
     g->root_entries = type == 32 ? 0 : root_entries;
@@ -46,15 +37,14 @@ int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entr
     if (sectors <= fixed + 2)
         return -1;
     uint64_t avail = sectors - fixed;
-    int bits = type;
     /* Smallest FAT that covers the clusters it leaves: a bigger FAT only
      * leaves fewer clusters, so the predicate is monotonic. */
-    uint64_t lo = 1, hi = mk_div_up((avail / spc + 2) * (uint64_t)bits, 512 * 8);
+    uint64_t lo = 1, hi = mk_div_up(fat_table_bytes(type, avail / spc), SECTOR);
     if (hi < 1)
         hi = 1;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (fat_covers(avail, spc, bits, mid, g->num_fats))
+        if (fat_covers(avail, spc, type, mid, g->num_fats))
             hi = mid;
         else
             lo = mid + 1;
@@ -73,30 +63,33 @@ int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entr
     if (clusters == 0 || clusters > FAT32_MAX_CLUSTERS)
         return -1;
     g->clusters = (uint32_t)clusters;
-    return type_of(g->clusters) == type ? 0 : -1;
+    return fat_type_for_clusters(g->clusters) == type ? 0 : -1;
+}
+
+/* The spec's DskTableFAT16 / DskTableFAT32 (512-byte sectors): volumes
+ * of up to `max` sectors get `spc` sectors per cluster (0: do not use). */
+struct spc_row { uint64_t max; uint32_t spc; };
+static const struct spc_row fat32_table[] = {
+    { 66600, 0 }, { 532480, 1 }, { 16777216, 8 }, { 33554432, 16 }, { 67108864, 32 }, { ~0ull, 64 },
+};
+static const struct spc_row fat16_table[] = {
+    { 8400, 0 }, { 32680, 2 }, { 262144, 4 }, { 524288, 8 }, { 1048576, 16 }, { 2097152, 32 },
+    { 4194304, 64 }, { ~0ull, 0 },
+};
+
+static uint32_t table_spc(const struct spc_row *t, uint64_t sectors)
+{
+    while (sectors > t->max)
+        t++;
+    return t->spc;
 }
 
 uint32_t mk_fat_recommended_spc(uint64_t sectors, int type)
 {
-    /* The spec's DskTableFAT16 / DskTableFAT32 (512-byte sectors). */
-    if (type == 32) {
-        if (sectors <= 66600) return 0;
-        if (sectors <= 532480) return 1;
-        if (sectors <= 16777216) return 8;
-        if (sectors <= 33554432) return 16;
-        if (sectors <= 67108864) return 32;
-        return 64;
-    }
-    if (type == 16) {
-        if (sectors <= 8400) return 0;
-        if (sectors <= 32680) return 2;
-        if (sectors <= 262144) return 4;
-        if (sectors <= 524288) return 8;
-        if (sectors <= 1048576) return 16;
-        if (sectors <= 2097152) return 32;
-        if (sectors <= 4194304) return 64;
-        return 0;
-    }
+    if (type == 32)
+        return table_spc(fat32_table, sectors);
+    if (type == 16)
+        return table_spc(fat16_table, sectors);
     /* FAT12 has no table (it is floppy territory): the smallest cluster
      * that keeps the count under the FAT12 limit. */
     for (uint32_t spc = 1; spc <= 64; spc *= 2)
@@ -120,8 +113,12 @@ const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, str
             for (uint32_t spc = 1; spc <= 64; spc *= 2)
                 if (mk_fat_geometry(sectors, order[i], spc, root_entries, g) == 0)
                     return NULL;
-        snprintf(why, sizeof why, "%llu sectors is too small for any FAT volume",
-                 (unsigned long long)sectors);
+        if (root_entries > MK_FAT_ROOT_MAX && mk_fat_geometry(sectors, 32, 1, 0, g) != 0)
+            snprintf(why, sizeof why, "the root folder needs %u entries: FAT12/16 allow %u, and the "
+                     "ESP is too small for FAT32", root_entries, MK_FAT_ROOT_MAX);
+        else
+            snprintf(why, sizeof why, "%llu sectors is too small for any FAT volume",
+                     (unsigned long long)sectors);
         return why;
     }
     if (want != 12 && want != 16 && want != 32) {
@@ -135,6 +132,11 @@ const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, str
         if (mk_fat_geometry(sectors, want, spc, root_entries, g) == 0)
             return NULL;
 
+    if (want != 32 && root_entries > MK_FAT_ROOT_MAX) {
+        snprintf(why, sizeof why, "FAT%d's root folder holds at most %u entries, the files in / need %u "
+                 "(FAT32 has no such limit below 65536)", want, MK_FAT_ROOT_MAX, root_entries);
+        return why;
+    }
     /* Say why: the cluster count with the smallest and largest clusters. */
     struct mk_fat_geom small, big;
     mk_fat_geometry(sectors, want, 1, root_entries, &small);
@@ -152,4 +154,15 @@ const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, str
                  "FAT%d needs at least %u clusters, but a %s ESP has at most %u (512-byte clusters)",
                  want, min, size, small.clusters);
     return why;
+}
+
+const char *mk_esp_size_quirk(uint64_t esp_bytes, int type)
+{
+    /* Some firmware guesses the FAT type from the volume size instead of
+     * the cluster count (docs/mkimage.md, "Decisions"). */
+    if (esp_bytes < (8ULL << 20))
+        return "ESP smaller than 8 MiB: some UEFI firmware wants at least 8 MiB";
+    if (type == 32 && esp_bytes < (33ULL << 20))
+        return "FAT32 ESP smaller than 33 MiB: some UEFI firmware reads FAT32 under 33 MiB as FAT16";
+    return NULL;
 }

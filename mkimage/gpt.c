@@ -13,26 +13,25 @@ static void put_name(struct gpt_entry *e, const char *ascii)
         e->name[i] = (uint16_t)(uint8_t)ascii[i];
 }
 
+static void put_entry(struct gpt_entry *e, const uint8_t type[16], const uint8_t guid[16], uint64_t first,
+                      uint64_t last, const char *name)
+{
+    memcpy(e->type_guid, type, 16);
+    memcpy(e->unique_guid, guid, 16);
+    e->first_lba = first;
+    e->last_lba = last;
+    put_name(e, name);
+}
+
 void mk_gpt_entries(const struct mk_layout *l, uint8_t entries[GPT_ENTRIES_BYTES])
 {
     memset(entries, 0, GPT_ENTRIES_BYTES);
     struct gpt_entry e[2];
     memset(e, 0, sizeof e);
     int n = 0;
-    if (l->has_bios_part) {
-        memcpy(e[n].type_guid, type_bios, 16);
-        memcpy(e[n].unique_guid, l->bios_guid, 16);
-        e[n].first_lba = l->bios_first;
-        e[n].last_lba = l->bios_last;
-        put_name(&e[n], "BIOS boot");
-        n++;
-    }
-    memcpy(e[n].type_guid, type_esp, 16);
-    memcpy(e[n].unique_guid, l->esp_guid, 16);
-    e[n].first_lba = l->esp_first;
-    e[n].last_lba = l->esp_last;
-    put_name(&e[n], "EFI system");
-    n++;
+    if (l->has_bios_part)
+        put_entry(&e[n++], type_bios, l->bios_guid, l->bios_first, l->bios_last, "BIOS boot");
+    put_entry(&e[n++], type_esp, l->esp_guid, l->esp_first, l->esp_last, "EFI system");
     memcpy(entries, e, (size_t)n * sizeof e[0]);
 }
 

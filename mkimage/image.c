@@ -1,9 +1,10 @@
 /* Writing the image: sparse (only chunks, and within them only non-zero
- * 4 KiB blocks, are written; ftruncate gives the size), into a temporary
+ * 4 KiB blocks or the data extents of an input file, are written;
+ * ftruncate gives the size), into a temporary
  * file next to the output which is renamed over it at the end. Any
  * failure, or a signal, removes the temporary file and leaves an
  * existing output as it was. */
-#define _GNU_SOURCE   /* renameat2 */
+#define _GNU_SOURCE   /* renameat2, copy_file_range, SEEK_DATA */
 #include "mk_image.h"
 #include "mk.h"
 
@@ -28,8 +29,10 @@ static struct mk_chunk *new_chunk(struct mk_image *img, uint64_t off, uint64_t l
         img->chunk = mk_realloc(img->chunk, img->cap * sizeof *img->chunk);
     }
     struct mk_chunk *c = &img->chunk[img->n++];
+    memset(c, 0, sizeof *c);
     c->off = off;
     c->len = len;
+    c->fd = -1;
     return c;
 }
 
@@ -46,6 +49,11 @@ void mk_image_ref(struct mk_image *img, uint64_t off, const uint8_t *data, uint6
     struct mk_chunk *c = new_chunk(img, off, len);
     c->data = (uint8_t *)data;   /* only ever read */
     c->owned = 0;
+}
+
+void mk_image_file(struct mk_image *img, uint64_t off, int fd, uint64_t len)
+{
+    new_chunk(img, off, len)->fd = fd;
 }
 
 void mk_image_free(struct mk_image *img)
@@ -244,9 +252,69 @@ static int pwrite_all(int fd, const uint8_t *p, uint64_t len, uint64_t off)
     return 0;
 }
 
+/* Copies len bytes of `in` (from its offset 0) to `out` at byte offset
+ * `at`. With skip_holes, only the input's data extents are copied (the
+ * output is sparse, its holes read as zero); without, every byte is
+ * written (a device has no holes). The kernel copies file to file where
+ * it can (copy_file_range), else the bytes go through a buffer. */
+static int copy_file(int out, uint64_t at, int in, uint64_t len, int skip_holes)
+{
+    uint64_t pos = 0;
+    int kernel_copy = 1;
+    while (pos < len) {
+        uint64_t end = len;
+        if (skip_holes) {
+            off_t d = lseek(in, (off_t)pos, SEEK_DATA);
+            if (d < 0 && errno == ENXIO)
+                return 0;               /* nothing but a hole up to the end */
+            if (d >= 0) {
+                pos = (uint64_t)d;
+                off_t h = lseek(in, d, SEEK_HOLE);
+                if (h > d && (uint64_t)h < len)
+                    end = (uint64_t)h;
+            }
+            if (pos >= len)
+                return 0;
+        }
+        while (pos < end) {
+            if (kernel_copy) {
+                loff_t ioff = (loff_t)pos, ooff = (loff_t)(at + pos);
+                ssize_t n = copy_file_range(in, &ioff, out, &ooff, (size_t)(end - pos), 0);
+                if (n > 0) {
+                    pos += (uint64_t)n;
+                    continue;
+                }
+                if (n == 0) {
+                    errno = EIO;         /* the input shrank under us */
+                    return -1;
+                }
+                if (errno == EINTR)
+                    continue;
+                if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+                    return -1;
+                kernel_copy = 0;         /* not between these two: copy by hand */
+            }
+            static uint8_t buf[1 << 20];
+            size_t want = end - pos < sizeof buf ? (size_t)(end - pos) : sizeof buf;
+            ssize_t n;
+            do
+                n = pread(in, buf, want, (off_t)pos);
+            while (n < 0 && errno == EINTR);
+            if (n == 0)
+                errno = EIO;             /* the input shrank under us */
+            if (n <= 0 || pwrite_all(out, buf, (uint64_t)n, at + pos) < 0)
+                return -1;
+            pos += (uint64_t)n;
+        }
+    }
+    return 0;
+}
+
 /* Writes the non-zero runs of one chunk (BLOCK-aligned in the image). */
 static int write_chunk(int fd, const struct mk_chunk *c)
 {
+    if (c->fd >= 0)
+        return copy_file(fd, c->off, c->fd, c->len, 1);
     uint64_t pos = 0;
     while (pos < c->len) {
         /* Skip zero blocks, then gather the following non-zero ones. */
@@ -316,7 +384,8 @@ static int write_device(const struct mk_image *img, const struct mk_chunk *s, co
             pos += n;
         }
         if (i < img->n) {
-            if (pwrite_all(fd, s[i].data, s[i].len, s[i].off) < 0)
+            if (s[i].fd >= 0 ? copy_file(fd, s[i].off, s[i].fd, s[i].len, 0) < 0
+                             : pwrite_all(fd, s[i].data, s[i].len, s[i].off) < 0)
                 goto fail;
             pos = s[i].off + s[i].len;
         }
@@ -367,6 +436,11 @@ int mk_image_write(const struct mk_image *img, const char *path, const struct mk
     }
     struct stat st;
     if (stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
+        /* A device is written in one pass, in order: the hook runs first. */
+        if (o->before_memory_chunks && o->before_memory_chunks(o->ctx) != 0) {
+            free(s);
+            return -1;
+        }
         int r = write_device(img, s, path);
         free(s);
         return r;
@@ -396,7 +470,16 @@ int mk_image_write(const struct mk_image *img, const char *path, const struct mk
         goto fail;
     what = "write failed";
     for (size_t i = 0; i < img->n; i++)
-        if (write_chunk(fd, &s[i]) < 0)
+        if (s[i].fd >= 0 && write_chunk(fd, &s[i]) < 0)
+            goto fail;
+    if (o->before_memory_chunks && o->before_memory_chunks(o->ctx) != 0) {
+        close(fd);
+        remove_temp();
+        free(s);
+        return -1;              /* the hook said why */
+    }
+    for (size_t i = 0; i < img->n; i++)
+        if (s[i].fd < 0 && write_chunk(fd, &s[i]) < 0)
             goto fail;
     if (close(fd) < 0) {
         fd = -1;

@@ -1,4 +1,4 @@
-/* Where each region of the image goes (DESIGN.md, "The disk image"):
+/* Where each region of the image goes (docs/mkimage.md, "What goes where"):
  * LBA 0 MBR, 1..33 primary GPT, 40..2047 BIOS boot partition, 2048.. ESP
  * (capped at 2^32-1 sectors, FAT32's limit, and ending 4 KiB aligned), last 33 LBAs backup GPT. */
 #include "mk_disk.h"

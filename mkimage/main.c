@@ -1,6 +1,7 @@
 /* mkimage: lays a hyboot kernel, its BIOS stages and its UEFI loader onto
  * one disk image (GPT + hybrid MBR, FAT ESP). This file is the command
- * line; the work is in plan.c and the writers it calls. */
+ * line; the work is in plan.c (and the steps it runs), the writers, and
+ * inspect.c for --inspect. */
 #include "mk.h"
 #include "mk_flash.h"
 #include "mk_image.h"
@@ -12,9 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef MKIMAGE_HAVE_INSPECT
 #include "inspect.h"
-#endif
 
 static void usage(FILE *out)
 {
@@ -35,6 +34,8 @@ static void usage(FILE *out)
 "  --stage1 FILE         MBR boot code (440 bytes, patched with where stage2 is)\n"
 "  --stage2 FILE         BIOS stage2                  -> BIOS boot partition\n"
 "  --file SRC=DEST       any extra file onto the ESP (repeatable; folders are created)\n"
+"  --module SRC[=STRING] a module for the kernel -> /boot/<name of SRC>, listed in boot.cfg\n"
+"                        with its string and SHA-256 (repeatable; in a recipe: module = SRC STRING)\n"
 "  --cmdline TEXT        kernel command line (boot.cfg)\n"
 "  --resolution WxH      preferred framebuffer mode (boot.cfg)\n"
 "  Leave out --efi for a BIOS-only image, --stage1/--stage2 for a UEFI-only one.\n"
@@ -74,7 +75,7 @@ static void usage(FILE *out)
 enum {
     OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
     OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
-    OPT_PRINT, OPT_INSPECT, OPT_WRITE_DEVICE, OPT_YES, OPT_ALLOW_FIXED,
+    OPT_PRINT, OPT_INSPECT, OPT_MODULE, OPT_WRITE_DEVICE, OPT_YES, OPT_ALLOW_FIXED,
 };
 
 static const struct option longopts[] = {
@@ -85,6 +86,7 @@ static const struct option longopts[] = {
     { "stage1", required_argument, 0, OPT_STAGE1 },
     { "stage2", required_argument, 0, OPT_STAGE2 },
     { "file", required_argument, 0, OPT_FILE },
+    { "module", required_argument, 0, OPT_MODULE },
     { "cmdline", required_argument, 0, OPT_CMDLINE },
     { "resolution", required_argument, 0, OPT_RESOLUTION },
     { "size", required_argument, 0, OPT_SIZE },
@@ -105,14 +107,18 @@ static const struct option longopts[] = {
     { 0, 0, 0, 0 },
 };
 
+/* --inspect, and the report --write-device prints of what it wrote. */
 static int inspect(const char *path)
 {
-#ifdef MKIMAGE_HAVE_INSPECT
     return inspect_image(path, stdout) == 0 ? MK_EXIT_OK : MK_EXIT_FAIL;
-#else
-    mk_error(path, "--inspect: not built into this mkimage (mkimage/inspect.c missing)");
-    return MK_EXIT_FAIL;
-#endif
+}
+
+struct finish { struct mk_plan *plan; struct mk_image *img; };
+
+static int finish_plan(void *ctx)
+{
+    struct finish *f = ctx;
+    return mk_plan_finish(f->plan, f->img);
 }
 
 int main(int argc, char **argv)
@@ -192,10 +198,15 @@ int main(int argc, char **argv)
         r = MK_EXIT_FAIL;
     if (r == MK_EXIT_OK) {
         if (print) {
-            mk_plan_print(&plan, stdout);
+            r = mk_plan_finish(&plan, NULL);
+            if (r == MK_EXIT_OK)
+                mk_plan_print(&plan, stdout);
         } else {
             struct mk_image img = { 0 };
             mk_plan_render(&plan, &img);
+            struct finish fin = { &plan, &img };
+            wo.before_memory_chunks = finish_plan;
+            wo.ctx = &fin;
             if (mk_image_write(&img, opts.output, &wo) < 0)
                 r = MK_EXIT_FAIL;
             mk_image_free(&img);

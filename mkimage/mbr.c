@@ -41,46 +41,9 @@ void mk_mbr_entry(struct mbr_part *e, uint8_t type, int active, uint64_t first, 
     e->lba_count = clamp32(count);
 }
 
-const char *mk_stage1_check(const uint8_t *code, uint64_t size)
-{
-    static char why[128];
-    if (size > MBR_CODE_SIZE) {
-        snprintf(why, sizeof why, "%llu bytes, more than the %u bytes of MBR code space",
-                 (unsigned long long)size, MBR_CODE_SIZE);
-        return why;
-    }
-    if (size < STAGE1_PATCH_OFFSET + sizeof(struct stage1_patch)) {
-        snprintf(why, sizeof why, "%llu bytes, too short to hold the stage2 location record at offset %u",
-                 (unsigned long long)size, STAGE1_PATCH_OFFSET);
-        return why;
-    }
-    struct stage1_patch p;
-    memcpy(&p, code + STAGE1_PATCH_OFFSET, sizeof p);
-    if (p.magic != STAGE1_PATCH_MAGIC) {
-        snprintf(why, sizeof why, "no \"HYS1\" record at offset %u: not a hyboot stage1", STAGE1_PATCH_OFFSET);
-        return why;
-    }
-    return NULL;
-}
-
-/* Boot code for an image without stage1: jmp short + nop over the BPB gap,
- * then print a message with INT 10h and halt (assembled from:
- * xor ax,ax / mov ds,ax / mov si,msg / cld / lodsb loop with AH=0Eh,
- * BX=7, INT 10h / hlt loop), the message at 0x7C73. */
-static const uint8_t no_bios_code[] = {
-    0x31, 0xc0, 0x8e, 0xd8, 0xbe, 0x73, 0x7c, 0xfc, 0xac, 0x84, 0xc0, 0x74,
-    0x09, 0xb4, 0x0e, 0xbb, 0x07, 0x00, 0xcd, 0x10, 0xeb, 0xf2, 0xf4, 0xeb, 0xfd,
-};
-static const char no_bios_msg[] = "hyboot: no BIOS boot code on this disk (UEFI only)\r\n";
-
-static void put_stub(uint8_t *s)
-{
-    s[0] = 0xeb;
-    s[1] = 0x58;   /* to 0x5a, past the BPB-sized gap */
-    s[2] = 0x90;
-    memcpy(s + 0x5a, no_bios_code, sizeof no_bios_code);
-    memcpy(s + 0x73, no_bios_msg, sizeof no_bios_msg);
-}
+/* The boot code of an image without stage1 (bios/nobios.asm, made into
+ * this array by mkimage/build.mk). */
+#include "nobios.h"
 
 void mk_mbr_build(uint8_t s[512], const struct mk_layout *l,
                   const uint8_t *stage1, uint64_t stage1_size, uint32_t stage2_sectors)
@@ -95,7 +58,7 @@ void mk_mbr_build(uint8_t s[512], const struct mk_layout *l,
         };
         memcpy(s + STAGE1_PATCH_OFFSET, &p, sizeof p);
     } else {
-        put_stub(s);
+        memcpy(s, mk_nobios_code, mk_nobios_code_len);
     }
     mk_put32(s + MBR_DISK_SIG_OFFSET, l->disk_signature);
 

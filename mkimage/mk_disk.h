@@ -1,5 +1,5 @@
 /* The partition layout of a hyboot image and the writers of its MBR and
- * GPT (see "The disk image" in DESIGN.md and docs/mkimage.md). */
+ * GPT (docs/mkimage.md, "What goes where"). */
 #ifndef HYBOOT_MK_DISK_H
 #define HYBOOT_MK_DISK_H
 
@@ -54,9 +54,10 @@ uint32_t mk_u32_derive(const uint8_t seed[32], const char *purpose);
 void mk_chs(uint64_t lba, uint8_t out[3]);
 /* One MBR entry; first and count are clamped to 32 bits (0xFFFFFFFF). */
 void mk_mbr_entry(struct mbr_part *e, uint8_t type, int active, uint64_t first, uint64_t count);
-/* Checks stage1 (at most 440 bytes, patch record with its magic) and
- * returns NULL or a reason. */
-const char *mk_stage1_check(const uint8_t *code, uint64_t size);
+/* The boot code of a UEFI-only image (bios/nobios.asm): it says so on
+ * screen when a BIOS boots the disk. */
+extern const unsigned char mk_nobios_code[];
+extern const unsigned int mk_nobios_code_len;
 /* Writes LBA 0: stage1 (or NULL: a stub that says the disk is not
  * BIOS-bootable) patched with where stage2 is, disk signature, table. */
 void mk_mbr_build(uint8_t sector[512], const struct mk_layout *l,

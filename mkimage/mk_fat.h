@@ -9,6 +9,11 @@
 #include <stdint.h>
 #include "fat.h"
 #include "mk_image.h"
+#include "strmap.h"
+
+/* FAT12/16's fixed root: the BPB's 16-bit entry count, whole 512-byte
+ * sectors of entries (65535 rounded down to a multiple of 16). */
+#define MK_FAT_ROOT_MAX 65520u
 
 struct mk_fat_geom {
     int      type;              /* 12, 16 or 32 */
@@ -37,31 +42,44 @@ uint32_t mk_fat_recommended_spc(uint64_t sectors, int type);
  * a reason (static buffer) why the forced type cannot be used. */
 const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, struct mk_fat_geom *g);
 
+/* NULL, or why an ESP of esp_bytes formatted as FAT`type` may not work
+ * with some firmware (a warning for mkimage, a note for --inspect). */
+const char *mk_esp_size_quirk(uint64_t esp_bytes, int type);
+
 /* ---- names ----------------------------------------------------------- */
-/* NULL when `name` is usable as a long file name, else a reason. */
-const char *mk_fat_name_check(const char *name);
-/* Called with a candidate 8.3 name; returns non-zero when it is taken. */
-typedef int (*mk_fat_taken_fn)(void *ctx, const char short_name[11]);
-/* The 8.3 name for long name `name` (checked with mk_fat_name_check),
- * unique according to `taken`: upper-cased, invalid characters as '_',
- * and a "~N" tail when the long name does not fit 8.3 or collides.
- * Returns 0 when the short name spells the long name exactly (no LFN
- * entries needed), 1 when LFN entries must carry the real name. */
-int mk_fat_short_name(const char *name, mk_fat_taken_fn taken, void *ctx, char out[11]);
-/* UTF-8 to UTF-16; returns the number of units or -1 (bad UTF-8, > max). */
-int mk_utf8_to_utf16(const char *s, uint16_t *out, size_t max);
+/* The names of one folder's entries (fat_names.c). */
+struct mk_fat_names {
+    struct mk_strmap by_name;   /* fat_fold(long name) and fat_fold(8.3 text) -> entry */
+    struct mk_strmap tails;     /* "len:basis" -> last ~N handed out */
+};
+/* The entry a name (long or 8.3, any case) already stands for, or NULL. */
+void *mk_fat_names_find(const struct mk_fat_names *n, const char *name);
+/* Records an entry under a name (its long name, later its 8.3 alias as
+ * text). */
+void mk_fat_names_add(struct mk_fat_names *n, const char *name, void *entry);
+/* The 8.3 alias for long name `name` (checked with fat_long_name_check),
+ * unique in the folder: the basis, with a "~N" tail when the basis lost
+ * information or is taken (by another entry's long name or alias).
+ * Returns 0 when the alias spells the long name exactly (no LFN entries
+ * needed), 1 when LFN entries must carry the real name, -1 when no tail
+ * is left. Does not record it (mk_fat_names_add). */
+int mk_fat_alias(struct mk_fat_names *n, const char *name, const void *self, char out[11]);
+void mk_fat_names_free(struct mk_fat_names *n);
 
 /* ---- the volume -------------------------------------------------------- */
 struct mk_fat_node {
     char    *name;              /* long name, UTF-8 */
     uint16_t uname[FAT_NAME_MAX];
     int      ulen;
-    char     short_name[11];
+    char     short_name[11];    /* the 8.3 alias, once mk_fat_plan has run */
     int      need_lfn;
     int      is_dir;
-    const uint8_t *data;        /* file contents (not owned) */
+    const uint8_t *data;        /* file contents (not owned), or: */
+    int      fd;                /* >= 0: the contents are this open file's */
     uint64_t size;
     struct mk_fat_node *parent, *first, *last, *next;
+    struct mk_fat_names names;  /* folders: the children's names */
+    uint32_t slots;             /* folders: 32-byte entries of the children */
     uint32_t cluster, nclusters;
 };
 
@@ -72,6 +90,7 @@ struct mk_fat {
     uint16_t date, time;        /* FAT-encoded timestamp of every entry */
     struct mk_fat_geom g;
     uint32_t used_clusters;
+    int      aliased;           /* 8.3 aliases assigned */
 };
 
 void mk_fat_init(struct mk_fat *fs);
@@ -81,10 +100,12 @@ void mk_fat_free(struct mk_fat *fs);
 const char *mk_fat_set_label(struct mk_fat *fs, const char *label);
 /* Timestamps from seconds since 1970 (UTC), clamped to FAT's 1980..2107. */
 void mk_fat_set_time(struct mk_fat *fs, int64_t epoch);
-/* Adds a file at absolute path "/a/b/c" (folders created); data is kept
- * by reference. NULL or a reason (bad name, exists, parent is a file,
- * file of 4 GiB or more). */
-const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, uint64_t size);
+/* Adds a file at absolute path "/a/b/c" (folders created): size bytes,
+ * from the open file fd when fd >= 0 (copied when the image is written),
+ * else from data (kept by reference). NULL or a reason (bad name, exists,
+ * parent is a file, file of 4 GiB or more, a folder past FAT's 65536
+ * entries). */
+const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data, int fd, uint64_t size);
 
 #define MK_FAT_OK      0
 #define MK_FAT_ETYPE   1    /* the forced FAT type is impossible at this size */

@@ -11,8 +11,9 @@
 struct mk_chunk {
     uint64_t off;
     uint64_t len;
-    uint8_t *data;
+    uint8_t *data;              /* NULL for a chunk that comes from fd */
     int      owned;             /* data allocated by mk_image_chunk */
+    int      fd;                /* >= 0: the first len bytes of this file */
 };
 
 struct mk_image {
@@ -27,13 +28,24 @@ uint8_t *mk_image_chunk(struct mk_image *img, uint64_t off, uint64_t len);
 /* Places len bytes of data (not copied: it must outlive the image) at
  * byte offset off: file contents go straight from the input buffer. */
 void mk_image_ref(struct mk_image *img, uint64_t off, const uint8_t *data, uint64_t len);
+/* Places the first len bytes of the open file fd at byte offset off: they
+ * are copied file to file by the kernel when the image is written
+ * (copy_file_range; holes in the input stay holes in a sparse output). */
+void mk_image_file(struct mk_image *img, uint64_t off, int fd, uint64_t len);
 void mk_image_free(struct mk_image *img);
 
 struct mk_write_opts {
     int force_device;           /* allow writing to a block device */
+    /* Called after the input files' chunks are written and before the
+     * chunks in memory are: the last moment to fill those in (boot.cfg
+     * waits here for the modules' hashes). Non-zero fails the write. */
+    int (*before_memory_chunks)(void *ctx);
+    void *ctx;
 };
 
-/* Writes the image to `path`: a temporary file next to it, then rename().
+/* Writes the image to `path`: a temporary file next to it, then rename();
+ * input-file chunks first (the kernel copies them while other threads
+ * may still be hashing), then the chunks in memory.
  * On any failure the temporary file is removed, an existing `path` is
  * untouched, an error naming `path` is printed and -1 returned. */
 int mk_image_write(const struct mk_image *img, const char *path, const struct mk_write_opts *o);

@@ -16,15 +16,7 @@ static void print_files(FILE *out, const struct mk_fat_node *d, char *path, size
             print_files(out, c, path, len + 1 + n);
         } else {
             char sn[13];
-            int k = 0;
-            for (int i = 0; i < 8 && c->short_name[i] != ' '; i++)
-                sn[k++] = c->short_name[i];
-            if (c->short_name[8] != ' ') {
-                sn[k++] = '.';
-                for (int i = 8; i < 11 && c->short_name[i] != ' '; i++)
-                    sn[k++] = c->short_name[i];
-            }
-            sn[k] = 0;
+            fat_short_to_text(c->short_name, 0, sn);
             fprintf(out, "    %-28s %10llu bytes   8.3 %s\n", path, (unsigned long long)c->size, sn);
         }
         path[len] = 0;
@@ -36,8 +28,8 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
     const struct mk_layout *l = &p->layout;
     char s[32], g[40];
     mk_format_size(p->size, s, sizeof s);
-    const char *boots = p->stage1.data && p->efi.data ? "BIOS (stage1 + stage2) and UEFI (BOOTX64.EFI)"
-                        : p->stage1.data ? "BIOS only (no EFI loader given)"
+    const char *boots = p->stage1.path && p->efi.path ? "BIOS (stage1 + stage2) and UEFI (BOOTX64.EFI)"
+                        : p->stage1.path ? "BIOS only (no EFI loader given)"
                                          : "UEFI only (no stage1/stage2 given)";
     fprintf(out, "image      %s: %s, %llu sectors of 512 bytes\n", p->o->output ? p->o->output : "(no output)",
             s, (unsigned long long)l->total_sectors);
@@ -45,7 +37,7 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
     fprintf(out, "seed       %s\n", p->seed_given ? "from --seed" : "hash of the inputs");
     static const char *mode[] = { "hybrid", "protective", "mbr-only (no GPT)" };
     fprintf(out, "MBR        %s, disk signature 0x%08x, stage1 %s\n", mode[l->mbr], l->disk_signature,
-            p->stage1.data ? "patched to load stage2" : "absent (a stub prints \"UEFI only\")");
+            p->stage1.path ? "patched to load stage2" : "absent (a stub prints \"UEFI only\")");
     uint64_t esp_n = l->esp_last - l->esp_first + 1;
     switch (l->mbr) {
     case MK_MBR_HYBRID:
@@ -83,7 +75,7 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
         fprintf(out, "  %d  EFI system  LBA %llu .. %llu (%s)  %s\n", n, (unsigned long long)l->esp_first,
                 (unsigned long long)l->esp_last, s, g);
     }
-    if (p->stage2.data)
+    if (p->stage2.path)
         fprintf(out, "stage2     %llu bytes (%u sectors) at LBA %llu\n", (unsigned long long)p->stage2.size,
                 p->stage2_sectors, (unsigned long long)l->bios_first);
     if (l->esp_last < l->last_usable) {
@@ -109,6 +101,15 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
     fprintf(out, "files      (timestamps %s)\n", p->epoch_from_env ? "from SOURCE_DATE_EPOCH" : "fixed: 1980-01-01");
     char path[4096] = "";
     print_files(out, &p->fat.root, path, 0);
+    if (p->o->nmodules)
+        fprintf(out, "modules    (in boot.cfg order, each checked against its SHA-256 by the loaders)\n");
+    for (size_t i = 0; i < p->o->nmodules; i++) {
+        const struct mk_module *m = &p->modules[i];
+        char hex[65];
+        sha256_hex(m->sha256, hex);
+        fprintf(out, "    %-28s %10llu bytes   string \"%s\"   sha256 %.16s...\n", m->dest,
+                (unsigned long long)m->blob.size, m->spec->string ? m->spec->string : "", hex);
+    }
     fprintf(out, "boot.cfg\n");
     const char *c = p->bootcfg;
     while (*c) {

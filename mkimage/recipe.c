@@ -1,15 +1,19 @@
 /* Recipe files: "key = value" per line, the keys being the long option
- * names; '#' starts a comment line; blank lines are ignored. Relative
+ * names; '#' starts a comment line; blank lines are ignored; a UTF-8
+ * byte-order mark at the start is skipped (editors write one). Relative
  * paths in a recipe are relative to the recipe's own folder, so a recipe
  * works from any working directory. */
 #include "mk_opts.h"
 #include "mk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char *trim(char *s)
 {
@@ -21,25 +25,57 @@ static char *trim(char *s)
     return s;
 }
 
+/* The recipe as a stream, refused unless it is a regular file: a FIFO
+ * would block, a device would be read forever. */
+static FILE *open_recipe(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        mk_error(path, "cannot open recipe: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        mk_error(path, "recipe is not a regular file");
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        mk_error(path, "cannot read recipe: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int mk_recipe_load(struct mk_opts *o, const char *path)
 {
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        mk_error(path, "cannot open recipe: %s", strerror(errno));
+    FILE *f = open_recipe(path);
+    if (!f)
         return 1;
-    }
+    free(o->recipe);
+    o->recipe = mk_strdup(path);
     char *copy = mk_strdup(path);
     char *dir = mk_strdup(dirname(copy));
     free(copy);
 
     char *line = NULL;
     size_t cap = 0;
+    ssize_t len;
     int lineno = 0, status = 0;
-    while (getline(&line, &cap, f) > 0) {
+    while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
         char where[4096];
         snprintf(where, sizeof where, "%s:%d", path, lineno);
-        char *s = trim(line);
+        if (memchr(line, 0, (size_t)len)) {
+            mk_error(where, "a NUL byte in the line");
+            status = 2;
+            continue;
+        }
+        char *s = line;
+        if (lineno == 1 && !memcmp(s, "\xef\xbb\xbf", 3))
+            s += 3;
+        s = trim(s);
         if (!*s || *s == '#')
             continue;
         char *eq = strchr(s, '=');

@@ -1,4 +1,4 @@
-/* Error reporting, allocation, file reading and size parsing for mkimage. */
+/* Error reporting, allocation and size parsing for mkimage. */
 #include "mk.h"
 
 #include <errno.h>
@@ -63,57 +63,6 @@ char *mk_strdup(const char *s)
     char *d = mk_zalloc(n);
     memcpy(d, s, n);
     return d;
-}
-
-int mk_read_file(const char *path, struct mk_blob *out)
-{
-    memset(out, 0, sizeof *out);
-    out->path = path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        mk_error(path, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        mk_error(path, "cannot stat: %s", strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        mk_error(path, "is a directory, not a file");
-        close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        mk_error(path, "not a regular file");
-        close(fd);
-        return -1;
-    }
-    out->size = (uint64_t)st.st_size;
-    out->data = mk_zalloc((size_t)out->size);
-    uint64_t done = 0;
-    while (done < out->size) {
-        ssize_t r = read(fd, out->data + done, (size_t)(out->size - done));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            mk_error(path, "read failed: %s", r < 0 ? strerror(errno) : "file shrank while reading");
-            close(fd);
-            mk_blob_free(out);
-            return -1;
-        }
-        done += (uint64_t)r;
-    }
-    close(fd);
-    return 0;
-}
-
-void mk_blob_free(struct mk_blob *b)
-{
-    free(b->data);
-    b->data = NULL;
-    b->size = 0;
 }
 
 int mk_parse_size(const char *s, uint64_t *out, const char **why)

@@ -19,7 +19,9 @@ $(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB) | $(DEPS_STAMP)
 # fatcat reads a FAT volume in an image through common/fat.c, built with
 # the sanitizers so the shell tests also exercise the driver under ASan.
 FATCAT := $(B)/tests/fatcat
-$(FATCAT): tests/tools/fatcat.c $(B)/host-san/common/fat.o | $(DEPS_STAMP)
+FAT_READER_SRCS := common/fat.c common/fat_name.c common/fat_table.c common/fat_walk.c common/utf8.c \
+	common/mem_util.c
+$(FATCAT): tests/tools/fatcat.c $(FAT_READER_SRCS:%.c=$(B)/host-san/%.o) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) $^ -o $@
 TEST_DEPS += $(FATCAT)

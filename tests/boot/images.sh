@@ -63,6 +63,25 @@ ph = struct.pack("<IIQQQQQQ", 1, 5, 0x1000, base, base, len(code), len(code), 0x
 open(sys.argv[1], "wb").write(eh + ph + bytes(0x1000 - 120) + code)
 PY
 }
+# three modules, each with its SHA-256 in its string for the kernel's
+# self-test to check: 300 KiB of random bytes, a copy of the kernel, a text
+mk_modules() {
+  head -c 307200 /dev/urandom > "$W/modules.initrd" && cp "$B/kernel/kernel.elf" "$W/modules.second" &&
+    printf 'hyboot module test\n' > "$W/modules.txt" &&
+    recipe modules \
+      --module "$W/modules.initrd=initrd sha256=$(sha256sum "$W/modules.initrd" | cut -c1-64)" \
+      --module "$W/modules.second=symbols sha256=$(sha256sum "$W/modules.second" | cut -c1-64)" \
+      --module "$W/modules.txt=config sha256=$(sha256sum "$W/modules.txt" | cut -c1-64)"
+}
+# the same with a 256 MiB module (issue: modules of hundreds of MiB)
+mk_bigmodule() {
+  head -c 268435456 /dev/urandom > "$W/big.initrd" && printf 'small\n' > "$W/big.txt" &&
+    recipe bigmodule --size 320M \
+      --module "$W/big.initrd=initrd sha256=$(sha256sum "$W/big.initrd" | cut -c1-64)" \
+      --module "$W/big.txt=config sha256=$(sha256sum "$W/big.txt" | cut -c1-64)" \
+      --module "$B/kernel/kernel-alt.elf=symbols sha256=$(sha256sum "$B/kernel/kernel-alt.elf" | cut -c1-64)" &&
+    rm -f "$W/big.initrd"
+}
 mk_config()     { copy config && cfg_edit config '/^resolution=/d; /^cmdline=/d; $a resolution=800x600\ncmdline=test hyboot-config-check'; }
 mk_badcfg()     { copy badcfg && cfg_edit badcfg '1i resolution=wide'; }
 mk_nocfg()      { copy nocfg && mdel -i "$W/nocfg.img$ESP" ::/boot/boot.cfg; }
@@ -94,6 +113,9 @@ mk_nostage2()   { copy nostage2 && dd if=/dev/zero of="$W/nostage2.img" bs=512 s
 mk_noesp()      { copy noesp && dd if=/dev/zero of="$W/noesp.img" bs=1M seek=1 count=8 conv=notrunc status=none; }
 # primary GPT header broken on the hybrid image: stage2 has the MBR's 0xEF entry
 mk_gpthybrid()  { copy gpthybrid && python3 "$EDIT" gpt-header "$W/gpthybrid.img"; }
+# both GPT headers broken on the hybrid image: only the MBR's 0xEF entry is left
+mk_gptboth()    { copy gptboth && python3 "$EDIT" gpt-backup-header "$W/gptboth.img" &&
+                  python3 "$EDIT" gpt-header "$W/gptboth.img"; }
 # the primary entry array "at" LBA 10^8, past the end of the disk
 mk_entrieslba() { copy entrieslba && python3 "$EDIT" gpt-entries-lba "$W/entrieslba.img" 100000000; }
 # fault tolerance (issue 15): a protective MBR, so only the backup GPT can help

@@ -5,6 +5,8 @@ IMG in place and exits non-zero, with a reason, when it cannot do exactly
 what it says (so a variant is never silently the unmodified image).
 
   imgedit.py gpt-header IMG          break the primary GPT header's CRC
+  imgedit.py gpt-backup-header IMG   break the backup GPT header's CRC (at
+                                     the primary's alternate LBA)
   imgedit.py gpt-entries IMG         zero the first sector of the primary
                                      entry array (its CRC then mismatches)
   imgedit.py gpt-entries-lba IMG LBA point the primary header's entry array
@@ -44,6 +46,19 @@ def cmd_gpt_header(img):
         crc = struct.unpack_from("<I", h, 16)[0]
         struct.pack_into("<I", h, 16, crc ^ 0x5A5A5A5A)
         f.seek(SECTOR)
+        f.write(h)
+
+
+def cmd_gpt_backup_header(img):
+    with open(img, "r+b") as f:
+        alt = struct.unpack_from("<Q", gpt_header(f), 32)[0]
+        f.seek(alt * SECTOR)
+        h = bytearray(f.read(92))
+        if h[:8] != b"EFI PART":
+            raise Fail("no backup GPT header at LBA %d" % alt)
+        crc = struct.unpack_from("<I", h, 16)[0]
+        struct.pack_into("<I", h, 16, crc ^ 0x5A5A5A5A)
+        f.seek(alt * SECTOR)
         f.write(h)
 
 
@@ -219,7 +234,7 @@ def cmd_flip(path):
         f.write(bytes([b ^ 0xFF]))
 
 
-COMMANDS = {"gpt-header": cmd_gpt_header, "gpt-entries": cmd_gpt_entries,
+COMMANDS = {"gpt-header": cmd_gpt_header, "gpt-backup-header": cmd_gpt_backup_header, "gpt-entries": cmd_gpt_entries,
             "gpt-entries-lba": cmd_gpt_entries_lba, "fat1-zero": cmd_fat1_zero,
             "scatter": cmd_scatter, "flip": cmd_flip}
 

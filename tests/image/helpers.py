@@ -67,16 +67,22 @@ def same(a, b):
 
 
 def fakepe(dst):
+    """The smallest image common/pe.c accepts: one section, an entry point."""
     img = bytearray(1024)
     img[0:2] = b"MZ"
     struct.pack_into("<I", img, 0x3C, 0x80)
     img[0x80:0x84] = b"PE\0\0"
-    # COFF header: machine x86-64, 0 sections, optional header 240 bytes,
+    # COFF header: machine x86-64, 1 section, optional header 240 bytes,
     # characteristics executable | large address aware.
-    struct.pack_into("<HHIIIHH", img, 0x84, 0x8664, 0, 0, 0, 0, 240, 0x22)
+    struct.pack_into("<HHIIIHH", img, 0x84, 0x8664, 1, 0, 0, 0, 240, 0x22)
     opt = 0x84 + 20
     struct.pack_into("<H", img, opt, 0x20B)          # PE32+
+    struct.pack_into("<I", img, opt + 16, 0x200)     # entry point
+    struct.pack_into("<I", img, opt + 56, 0x1000)    # size of image
     struct.pack_into("<H", img, opt + 68, 10)        # EFI application
+    sec = opt + 240
+    struct.pack_into("<8sIIII", img, sec, b".text", 0x200, 0x200, 0x200, 0x200)
+    img[0x200] = 0xC3                                # ret
     with open(dst, "wb") as f:
         f.write(img)
 

@@ -172,6 +172,53 @@ for type in $types; do
     check_volume "$type" 1048576
   fi
 done
+# Logical sectors of 1, 2 and 4 KiB (mkfs.fat -S; 4Kn media): the same
+# files, read on a 512-byte device and (4 KiB) on a 4 KiB device. FAT16
+# with one sector per cluster: about 5000 clusters.
+for bps in 4096 2048 1024; do
+  [ "${QUICK:-0}" = 1 ] && [ "$bps" != 4096 ] && continue
+  img=$T/bps$bps.img
+  rm -f "$img"
+  if ! { mkfs.fat -C -F 16 -S "$bps" -s 1 "$img" $(( bps * 5000 / 1024 )) >/dev/null 2>&1 &&
+         mmd -i "$img" ::/boot && mcopy -i "$img" "$SRC/boot/kernel.elf" ::/boot/kernel.elf &&
+         mcopy -i "$img" "$SRC/naïve café €.txt" "::/naïve café €.txt"; }; then
+    fail "FAT16 with $bps-byte sectors: image built"; continue
+  fi
+  expect_match "FAT16 with $bps-byte sectors: mounts" "$("$FATCAT" "$img" info 2>&1)" "^type=FAT16 .*bytes_per_sector=$bps"
+  bad=0
+  "$FATCAT" "$img" cat /boot/kernel.elf | cmp -s - "$SRC/boot/kernel.elf" || bad=1
+  "$FATCAT" "$img" cat "/NAÏVE CAFÉ €.TXT" 2>/dev/null | cmp -s - "$SRC/naïve café €.txt" && bad=$((bad + 2))  # only ASCII folds
+  "$FATCAT" "$img" cat "/naïve CAFé €.txt" | cmp -s - "$SRC/naïve café €.txt" || bad=$((bad + 4))
+  if [ "$bps" = 4096 ]; then
+    "$FATCAT" -S 4096 "$img" cat /boot/kernel.elf | cmp -s - "$SRC/boot/kernel.elf" || bad=$((bad + 8))
+  fi
+  expect_eq "FAT16 with $bps-byte sectors: files read back (and on a 4 KiB device)" "$bad" 0
+  rm -f "$img"
+done
+
+# UTF-8 in a path is decoded strictly: the overlong spelling of 'a'
+# (C1 A1) is not a name, only the real one is.
+img=$T/utf.img
+rm -f "$img"
+mkfs.fat -C -F 12 "$img" 1024 >/dev/null && mcopy -i "$img" "$SRC/naïve café €.txt" "::/naïve café €.txt"
+"$FATCAT" "$img" cat "/naïve café €.txt" >/dev/null 2>&1; a=$?
+"$FATCAT" "$img" cat "/n$(printf '\xc1\xa1')ïve café €.txt" >/dev/null 2>&1; b=$?
+expect_eq "UTF-8 path: the real spelling opens, an overlong one does not" "$a $b" "0 1"
+
+# The second FAT: FAT #1 zeroed, the reader follows FAT #2 (and says so);
+# both zeroed is a named corruption.
+img=$T/fat2.img
+rm -f "$img"
+mkfs.fat -C -F 16 "$img" 16384 >/dev/null && mmd -i "$img" ::/boot && mcopy -i "$img" "$SRC/boot/kernel.elf" ::/boot/kernel.elf
+read -r res fsec < <("$FATCAT" "$img" info | sed -n 's/.*fat_sectors=\([0-9]*\).*/\1/p' | { read -r f; echo "$(od -An -tu2 -j14 -N2 "$img" | tr -d ' ') $f"; })
+dd if=/dev/zero of="$img" bs=512 seek="$res" count="$fsec" conv=notrunc status=none
+out=$("$FATCAT" "$img" cat /boot/kernel.elf 2>"$T/err" | sha256sum | cut -c1-64)
+expect_eq "FAT #1 zeroed: the kernel is read through FAT #2" "$out" "$(sha256sum < "$SRC/boot/kernel.elf" | cut -c1-64)"
+expect_match "FAT #1 zeroed: the fallback is counted" "$(cat "$T/err")" "FAT entries read from a second FAT copy"
+dd if=/dev/zero of="$img" bs=512 seek=$((res + fsec)) count="$fsec" conv=notrunc status=none
+out=$("$FATCAT" "$img" cat /boot/kernel.elf 2>&1 >/dev/null); rc=$?
+expect_match "both FATs zeroed: corrupt, named, no hang" "$out rc=$rc" "corrupt FAT volume: .* rc=1"
+
 # Cluster sizes from 512 bytes to 32 KiB: runs, tails and chains at every scale.
 if [ "${QUICK:-0}" != 1 ]; then
   for spc in 1 4 16 64; do

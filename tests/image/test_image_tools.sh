@@ -224,8 +224,12 @@ inspect_fails() {
 cp "$GOOD" "$T/bad.img"
 helper flip "$T/bad.img" $((512 + 56))     # a byte of the disk GUID: header CRC no longer matches
 inspect_fails "inspect: corrupted primary GPT header fails and is named" "$T/bad.img" \
-  "PROBLEM.*primary GPT: .*CRC"
-inspect_fails "inspect: corrupted primary GPT header names the UEFI path" "$T/bad.img" "^UEFI boot: BROKEN"
+  "PROBLEM.*primary GPT: .*CRC.*use the backup"
+# Firmware and stage2 both boot from the backup: damage, but not a broken path.
+out=$("$MKIMAGE" --inspect "$T/bad.img" 2>&1)
+expect_match "inspect: corrupted primary GPT: both paths still boot (from the backup)" \
+  "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" "^BIOS boot: ok UEFI boot: ok $"
+expect_match "inspect: corrupted primary GPT: stage2 goes to the backup" "$out" "stage2 finds it at LBA 2048 .* through the backup GPT"
 
 cp "$GOOD" "$T/bad.img"
 mcopy -n -i "$T/bad.img$AT" ::/boot/kernel.elf "$T/k" && helper flip "$T/k" 4096 &&
@@ -246,7 +250,7 @@ inspect_fails "inspect: missing 55AA fails" "$T/bad.img" "PROBLEM.*55AA"
 cp "$GOOD" "$T/bad.img"
 S2=$(sfdisk -d "$GOOD" 2>/dev/null | awk -v t="$GUID_BIOS" '$0 ~ t { gsub(",", ""); print $4; exit }')
 printf 'XXXXXXXX' | dd of="$T/bad.img" bs=1 seek=$((S2 * 512 + 8)) conv=notrunc status=none
-inspect_fails "inspect: damaged stage2 breaks the BIOS path" "$T/bad.img" "^BIOS boot: BROKEN: no stage2"
+inspect_fails "inspect: damaged stage2 breaks the BIOS path" "$T/bad.img" "^BIOS boot: BROKEN: no usable stage2"
 
 # dd'd onto a larger disk: the backup is not at the end. A note, not an error.
 cp --sparse=always "$GOOD" "$T/big.img"
@@ -254,10 +258,119 @@ truncate -s 100M "$T/big.img"
 out=$("$MKIMAGE" --inspect "$T/big.img" 2>&1); rc=$?
 expect_match "inspect: image on a larger disk passes" "$out rc=$rc" "^inspect: ok rc=0"
 expect_match "inspect: image on a larger disk notes where the backup GPT is" "$out" \
-  "note: the backup GPT is at LBA 131071, not at the last LBA 204799"
+  "note: the backup GPT is at LBA 131071, not at the last LBA 204799.*find it through the primary"
 
 # A truncated image: the backup GPT and the end of the ESP are gone.
 head -c 32M "$GOOD" > "$T/bad.img"
 inspect_fails "inspect: truncated image fails" "$T/bad.img" "PROBLEM.*(beyond the end|truncated)"
+
+# ---- the loaders' rules, as --inspect reports them ---------------------------
+# inspect_says NAME IMG REGEX...: every regex matches the report (any exit status).
+inspect_says() {
+  local name=$1 img=$2 out re; shift 2
+  out=$(timeout 30 "$MKIMAGE" --inspect "$img" 2>&1)
+  for re in "$@"; do
+    if ! printf '%s\n' "$out" | grep -Eq -- "$re"; then
+      fail "$name" "no /$re/ in: $(printf '%s\n' "$out" | grep -E 'PROBLEM|boot:|finds' | head -8)"; return
+    fi
+  done
+  pass "$name"
+}
+zero_sector() { dd if=/dev/zero of="$1" bs=512 seek="$2" count=1 conv=notrunc status=none; }
+# set_gpt_field IMG LBA OFFSET VALUE: a 64-bit header field, CRC fixed up (a buggy tool, not damage).
+set_gpt_field() {
+  python3 - "$@" <<'PY'
+import struct, sys, zlib
+img, lba, off, val = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+with open(img, "r+b") as f:
+    f.seek(lba * 512); h = bytearray(f.read(92))
+    struct.pack_into("<Q", h, off, val); struct.pack_into("<I", h, 16, 0)
+    struct.pack_into("<I", h, 16, zlib.crc32(bytes(h)) & 0xffffffff)
+    f.seek(lba * 512); f.write(h)
+PY
+}
+
+# LBA 1 zeroed: UEFI firmware and stage2 both use the backup GPT.
+cp --sparse=always "$GOOD" "$T/bad.img"; zero_sector "$T/bad.img" 1
+inspect_says "inspect: zeroed LBA 1 (hybrid): both paths boot from the backup GPT" "$T/bad.img" \
+  "PROBLEM: primary GPT: bad GPT signature; firmware and stage2 use the backup" \
+  "stage2 finds it at LBA 2048 .* through the backup GPT" "^BIOS boot: ok" "^UEFI boot: ok"
+build "$T/prot.img" 64M protective --seed test-seed >/dev/null 2>&1; zero_sector "$T/prot.img" 1
+inspect_says "inspect: zeroed LBA 1 (protective): stage2 uses the backup GPT" "$T/prot.img" \
+  "stage2 finds it at LBA 2048 .* through the backup GPT" "^BIOS boot: ok" "^UEFI boot: ok"
+# A garbage entries LBA (header CRC valid): refused by range before any read.
+cp --sparse=always "$GOOD" "$T/bad.img"; set_gpt_field "$T/bad.img" 1 72 1095216660482
+inspect_says "inspect: garbage primary entries LBA: the backup, no read past the end" "$T/bad.img" \
+  "primary GPT: GPT entries beyond the end of the disk" "through the backup GPT" "^BIOS boot: ok" "^UEFI boot: ok"
+# Both GPTs gone: stage2 falls back to the hybrid MBR's 0xEF entry, UEFI firmware has nothing.
+zero_sector "$T/bad.img" 131071
+inspect_says "inspect: both GPTs bad: stage2 takes the MBR entry, UEFI is broken" "$T/bad.img" \
+  "stage2 finds it at LBA 2048 .* through the MBR entry type 0xEF" "^BIOS boot: ok" "^UEFI boot: BROKEN"
+zero_sector "$T/prot.img" 131071
+inspect_says "inspect: protective MBR, both GPTs bad: no ESP for either path" "$T/prot.img" \
+  "PROBLEM \(BIOS\): stage2 finds no ESP" "^BIOS boot: BROKEN" "^UEFI boot: BROKEN"
+
+# FAT #1 zeroed: stage2 reads FAT #2, edk2's driver (UEFI) does not.
+read -r FATLBA FATSEC < <("$B/tests/fatcat" -o $((ESP_START * 512)) "$GOOD" info |
+  sed -n 's/.*fat_sectors=\([0-9]*\).*data_lba=\([0-9]*\).*/\2 \1/p' | awk '{ print $1 - 2 * $2, $2 }')
+cp --sparse=always "$GOOD" "$T/bad.img"
+dd if=/dev/zero of="$T/bad.img" bs=512 seek=$((ESP_START + FATLBA)) count="$FATSEC" conv=notrunc status=none
+inspect_says "inspect: FAT #1 zeroed: copies compared, BIOS ok, UEFI broken" "$T/bad.img" \
+  "PROBLEM: FAT #1 and FAT #2 differ" "stage2 reads [0-9]+ FAT entries of it from FAT #2" \
+  "^BIOS boot: ok" "^UEFI boot: BROKEN: .*damaged in FAT #1"
+got=$("$B/tests/fatcat" -o $((ESP_START * 512)) "$T/bad.img" cat /boot/kernel.elf 2>/dev/null | sha256sum | cut -c1-64)
+expect_eq "FAT #1 zeroed: common/fat.c still reads the kernel (from FAT #2)" "$got" "$(sha256sum < "$KERNEL" | cut -c1-64)"
+
+# A directory cycle: /EFI and /boot pointing at the root (issue 15 §3.1).
+cp --sparse=always "$GOOD" "$T/bad.img"
+python3 - "$T/bad.img" $((ESP_START * 512)) <<'PY'
+import struct, sys
+img, base = sys.argv[1], int(sys.argv[2])
+with open(img, "r+b") as f:
+    f.seek(base); b = f.read(512)
+    bps, spc, res = struct.unpack_from("<HBH", b, 11); nf = b[16]; fsz, root = struct.unpack_from("<I", b, 36)[0], struct.unpack_from("<I", b, 44)[0]
+    data = base + (res + nf * fsz) * bps
+    f.seek(data + (root - 2) * spc * bps); d = bytearray(f.read(spc * bps))
+    for i in range(0, len(d), 32):
+        if d[i + 11] & 0x10 and d[i] not in (0, 0xe5):
+            struct.pack_into("<HH", d, i + 20, 0, 0); struct.pack_into("<H", d, i + 26, root)
+    f.seek(data + (root - 2) * spc * bps); f.write(d)
+PY
+t0=$(date +%s)
+inspect_says "inspect: a directory cycle ends (bounded walk) and is named" "$T/bad.img" \
+  "PROBLEM: /EFI: directory cycle" "PROBLEM: /boot: directory cycle"
+expect_match "inspect: the cycle costs no time ($(( $(date +%s) - t0 )) s)" "$(( $(date +%s) - t0 ))" "^[0-5]$"
+out=$(timeout 20 "$B/tests/fatcat" -o $((ESP_START * 512)) "$T/bad.img" find 2>&1); rc=$?
+expect_match "fatcat find: the cycle is an error, not a hang (rc=$rc)" "$out rc=$rc" "directory cycle.*rc=1$"
+
+# A kernel entry claiming 0xF0000000 bytes: named as corrupt, nothing allocated.
+cp --sparse=always "$GOOD" "$T/bad.img"
+off=$(python3 - "$T/bad.img" $((ESP_START * 512)) <<'PY'
+import struct, sys
+img, base = sys.argv[1], int(sys.argv[2])
+with open(img, "rb") as f:
+    f.seek(base); b = f.read(512)
+    bps, spc, res = struct.unpack_from("<HBH", b, 11); nf = b[16]; fsz = struct.unpack_from("<I", b, 36)[0]
+    data = base + (res + nf * fsz) * bps
+    f.seek(data); d = f.read(1 << 20)
+i = d.find(b"KERNEL  ELF")
+print(data + i + 28)
+PY
+)
+printf '\x00\x00\x00\xf0' | dd of="$T/bad.img" bs=1 seek="$off" conv=notrunc status=none
+inspect_says "inspect: a kernel entry of 0xF0000000 bytes is corrupt, not out of memory" "$T/bad.img" \
+  "PROBLEM \(BIOS\+UEFI\): /boot/kernel.elf: corrupt FAT volume: file size larger than the volume's data area"
+
+# Bytes from the image are escaped: a label holding ESC [ 2 J and BEL.
+cp --sparse=always "$GOOD" "$T/bad.img"
+printf '\033[2J\007' | dd of="$T/bad.img" bs=1 seek=$((ESP_START * 512 + 71)) conv=notrunc status=none
+out=$("$MKIMAGE" --inspect "$T/bad.img" 2>&1)
+if printf '%s' "$out" | grep -q $'[\x1b\x07]'; then fail "inspect: control bytes from the image are escaped" "raw ESC/BEL in the report"
+else expect_match "inspect: control bytes from the image are escaped" "$out" 'label "\\x1b\[2J\\x07'; fi
+
+# A FIFO is refused, not waited on.
+mkfifo "$T/fifo"
+out=$(timeout 10 "$MKIMAGE" --inspect "$T/fifo" 2>&1); rc=$?
+expect_match "inspect: a FIFO is refused at once" "$out rc=$rc" "mkimage: error: .*fifo: not an image file or block device rc=1"
 
 finish

@@ -2,7 +2,7 @@
 #   $KERNEL  a valid ELF64 higher-half kernel (the real one when built)
 #   $STAGE1  440 bytes with the "HYS1" record at 424
 #   $STAGE2  8 bytes, "HYSTAGE2", its size, padding
-#   $EFI     the real BOOTX64.EFI when built, else a minimal PE32+ header
+#   $EFI     the real BOOTX64.EFI when built, else helpers.py's minimal EFI application
 # shellcheck shell=bash
 
 make_inputs() {
@@ -23,15 +23,7 @@ make_inputs() {
     EFI=$T/BOOTX64.EFI; cp "$B/uefi/BOOTX64.EFI" "$EFI"
   else
     EFI=$T/BOOTX64.EFI
-    python3 - "$EFI" <<'PY'
-import struct, sys
-d = bytearray(1024)
-d[0:2] = b"MZ"
-struct.pack_into("<I", d, 0x3c, 0x80)
-d[0x80:0x84] = b"PE\0\0"
-struct.pack_into("<H", d, 0x84, 0x8664)
-open(sys.argv[1], "wb").write(d)
-PY
+    python3 "$TOP/tests/image/helpers.py" fakepe "$EFI" || return 1
   fi
   # shellcheck disable=SC2034  # used by the sourcing scripts
   INPUTS=(--kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2")

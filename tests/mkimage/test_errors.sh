@@ -95,8 +95,10 @@ PY
   { cat "$STAGE2"; head -c 500000 /dev/zero; } > "$T/stage2-big.bin"
   refuses "stage2 too large" 1 "stage2: [0-9]+ bytes, more than the [0-9]+ bytes" \
     -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$T/stage2-big.bin"
-  { head -c 16 "$STAGE2"; printf '\x00\x00\x01\x00\x00\x00\x00\x00'; tail -c +25 "$STAGE2"; } > "$T/stage2-size.bin"
-  refuses "stage2 whose header claims more than the file" 1 "stage2: its header says 65536 bytes but the file has 4024" \
+  # stage2_sized SIZE OUT: the test stage2 with another size in its header.
+  stage2_sized() { { head -c 16 "$STAGE2"; python3 -c "import struct,sys; sys.stdout.buffer.write(struct.pack('<Q', $1))"; tail -c +25 "$STAGE2"; } > "$2"; }
+  stage2_sized 65536 "$T/stage2-size.bin"
+  refuses "stage2 whose header claims more than the file" 1 "stage2: its header says 65536 bytes, but only 4024 are there" \
     -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$T/stage2-size.bin"
   refuses "stage2 without its header" 1 "stage2: no \"HYSTAGE2\" magic" \
     -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$KERNEL"
@@ -146,6 +148,104 @@ PY
       pass "mkimage refuses: a block device without --force-device"
     else fail "mkimage refuses: a block device without --force-device" "rc=$rc err=$err"; fi
   fi
+
+  # ---- one test per rule a loader or --inspect applies (common/ code) ----
+  # refuses_std NAME STATUS REGEX ARGS...: the standard inputs plus ARGS.
+  refuses_std() { refuses "$1" "$2" "$3" -o "$OUT" "${INPUTS[@]}" "${@:4}"; }
+  # EFI loader: common/pe.c, the check --inspect makes.
+  # refuses_efi NAME REGEX FILE: the standard inputs with FILE as --efi.
+  refuses_efi() { refuses "$1" 1 "$2" -o "$OUT" --kernel "$KERNEL" --efi "$3" --stage1 "$STAGE1" --stage2 "$STAGE2"; }
+  if objcopy --subsystem=11 "$EFI" "$T/driver.efi" 2>/dev/null; then
+    refuses "EFI loader of subsystem 11 (boot service driver)" 1 "driver.efi: EFI loader: subsystem is not EFI application" \
+      -o "$OUT" --kernel "$KERNEL" --efi "$T/driver.efi" --stage1 "$STAGE1" --stage2 "$STAGE2"
+  fi
+  python3 - "$EFI" "$T/i386.efi" "$T/pe32.efi" "$T/noentry.efi" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read()); pe = struct.unpack_from("<I", d, 0x3c)[0]
+a = bytearray(d); struct.pack_into("<H", a, pe + 4, 0x14c); open(sys.argv[2], "wb").write(a)
+b = bytearray(d); struct.pack_into("<H", b, pe + 24, 0x10b); open(sys.argv[3], "wb").write(b)
+c = bytearray(d); struct.pack_into("<I", c, pe + 24 + 16, 0); open(sys.argv[4], "wb").write(c)
+PY
+  refuses_efi "EFI loader for i386" "i386.efi: EFI loader: not an x86-64 EFI executable" "$T/i386.efi"
+  refuses_efi "EFI loader with a PE32 (not PE32+) header" "pe32.efi: EFI loader: not PE32\+" "$T/pe32.efi"
+  refuses_efi "EFI loader without an entry point" "noentry.efi: EFI loader: no entry point" "$T/noentry.efi"
+  head -c 2000 "$EFI" > "$T/cut.efi"
+  refuses_efi "EFI loader cut short (sections beyond the file)" "cut.efi: EFI loader: .*beyond the end of the file" "$T/cut.efi"
+  # stage2: common/stage_check.c, as --inspect checks an installed one.
+  stage2_sized 0 "$T/stage2-zero.bin"
+  refuses "stage2 whose header says 0 bytes" 1 "stage2-zero.bin: stage2: its header says 0 bytes" \
+    -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$T/stage2-zero.bin"
+  # boot.cfg values: common/bootcfg.c's rules, blamed on the option.
+  refuses_std "--resolution with 400 leading spaces (was a heap over-read)" 2 "--resolution: expected WIDTHxHEIGHT" --resolution "$(printf '%400s' '')1024x768"
+  refuses_std "--resolution 0x768" 2 "--resolution 0x768: expected WIDTHxHEIGHT" --resolution 0x768
+  refuses_std "--resolution 70000x10" 2 "--resolution 70000x10: expected WIDTHxHEIGHT" --resolution 70000x10
+  refuses_std "--cmdline with an escape sequence" 2 "--cmdline: a command line cannot hold control characters" --cmdline $'quiet\e[2J\e]0;owned\a'
+  refuses_std "--cmdline with trailing spaces (boot.cfg would trim them)" 1 "--cmdline quiet  : boot.cfg trims spaces" --cmdline "quiet  "
+  refuses_std "--cmdline of 1024 bytes" 2 "--cmdline: longer than 1023 bytes" --cmdline "$(head -c 1024 /dev/zero | tr '\0' x)"
+  { echo "kernel = $KERNEL"; echo "efi = $EFI"; echo "cmdline = $(head -c 1500 /dev/zero | tr '\0' y)"; } > "$T/longcmd.conf"
+  refuses "recipe cmdline over 1023 bytes: the recipe line is named" 2 "longcmd.conf:3: cmdline: longer than 1023 bytes" \
+    -c "$T/longcmd.conf" -o "$OUT"
+  { echo "kernel = $KERNEL"; echo "efi = $EFI"; echo "resolution = big"; } > "$T/res.conf"
+  refuses "recipe resolution: the recipe line is named, not boot.cfg" 2 "res.conf:3: resolution: expected WIDTHxHEIGHT" \
+    -c "$T/res.conf" -o "$OUT"
+  # Sizes.
+  refuses_std "--size 16777215T" 2 "--size 16777215T: larger than the 8 EiB" --size 16777215T
+  truncate -s 4608M "$T/huge.bin"
+  t0=$(date +%s)
+  refuses_std "a 4.5 GiB (sparse) --file, before reading it" 1 "huge.bin: 4.50 GiB: a file of 4 GiB or more" --file "$T/huge.bin=/huge.bin"
+  expect_match "a 4.5 GiB --file is refused at once ($(( $(date +%s) - t0 )) s for both runs)" "$(( $(date +%s) - t0 ))" "^[0-4]$"
+  rm -f "$T/huge.bin"
+  # FAT's directory limits: a FAT16 root of more than 65520 entries, any folder of more than 65536.
+  : > "$T/empty"
+  python3 - "$T" "$KERNEL" "$EFI" <<'PY'
+import sys
+t, k, e = sys.argv[1:4]
+# 3120 names of 21 entries each, plus the label, EFI and boot: 65524
+# entries, within FAT's 65536 per folder but past FAT16's 65520-entry root.
+for name, prefix, n in (("root16.conf", "/", 3120), ("folder32.conf", "/d/", 3200)):
+    with open(f"{t}/{name}", "w") as f:
+        f.write(f"kernel = {k}\nefi = {e}\n")
+        for i in range(n):
+            f.write(f"file = empty={prefix}{i:05d}{'x' * 245}\n")
+PY
+  refuses "FAT16 root over 65520 entries (3200 long names)" 1 "--fat 16: FAT16's root folder holds at most 65520 entries" \
+    -c "$T/root16.conf" -o "$OUT" --fat 16 --size 256M
+  refuses "a folder over 65536 entries (FAT32)" 1 "more than the 65536 entries FAT allows in one folder" \
+    -c "$T/folder32.conf" -o "$OUT" --fat 32 --size 256M
+  # The recipe is an input too.
+  { echo "output = r.conf"; echo "kernel = $KERNEL"; echo "efi = $EFI"; } > "$OUTDIR/../r.conf"
+  err=$(cd "$OUTDIR/.." && "$MKIMAGE" -c r.conf 2>&1); rc=$?
+  if [ "$rc" -eq 1 ] && printf '%s' "$err" | grep -q "r.conf: is also an input (.*r.conf)" && head -1 "$OUTDIR/../r.conf" | grep -q "^output"; then
+    pass "mkimage refuses: output = the recipe itself (recipe kept)"
+  else fail "mkimage refuses: output = the recipe itself" "rc=$rc err=$err"; fi
+  err=$("$MKIMAGE" -c "$OUTDIR/../r.conf" -o "$OUTDIR/../r.conf" 2>&1); rc=$?
+  if [ "$rc" -eq 1 ] && head -1 "$OUTDIR/../r.conf" | grep -q "^output"; then pass "mkimage refuses: -c r.conf -o r.conf"
+  else fail "mkimage refuses: -c r.conf -o r.conf" "rc=$rc err=$err"; fi
+  # FIFOs as inputs are refused at once, not waited on.
+  mkfifo "$T/fifo"
+  refuses "a FIFO as --kernel" 1 "fifo: is a FIFO, not a regular file" -o "$OUT" --kernel "$T/fifo" --efi "$EFI"
+  refuses "a FIFO as --efi" 1 "fifo: is a FIFO" -o "$OUT" --kernel "$KERNEL" --efi "$T/fifo"
+  refuses_std "a FIFO as --file" 1 "fifo: is a FIFO" --file "$T/fifo=/x"
+  refuses_std "a FIFO as --module" 1 "fifo: is a FIFO" --module "$T/fifo"
+  refuses "a FIFO as -c" 1 "fifo: recipe is not a regular file" -c "$T/fifo" -o "$OUT"
+  # Recipe text: a NUL in a value, two files for one destination.
+  printf 'kernel = %s\nefi = %s\ncmdline = quiet\0evil\n' "$KERNEL" "$EFI" > "$T/nul.conf"
+  refuses "a NUL byte in a recipe value" 2 "nul.conf:3: a NUL byte in the line" -c "$T/nul.conf" -o "$OUT"
+  refuses_std "two --file options for one DEST" 2 "command line: file: destination /X.TXT given twice \(also /x.txt" --file "$STAGE1=/x.txt" --file "$STAGE2=/X.TXT"
+  printf 'kernel = %s\nefi = %s\nfile = %s=/d/a.txt\nfile = %s=/D//A.TXT\n' "$KERNEL" "$EFI" "$STAGE1" "$STAGE2" > "$T/dup.conf"
+  refuses "two recipe files for one DEST (any case)" 2 "dup.conf:4: file: destination /D//A.TXT given twice" -c "$T/dup.conf" -o "$OUT"
+  refuses_std "--file names differing only in case, one order" 2 "destination /X/FOO.TXT given twice" --file "$STAGE1=/x/Foo.txt" --file "$STAGE2=/X/FOO.TXT"
+  refuses_std "--file names differing only in case, other order" 2 "destination /x/Foo.txt given twice" --file "$STAGE2=/X/FOO.TXT" --file "$STAGE1=/x/Foo.txt"
+  refuses_std "--file onto the kernel's path in another case" 1 "a file of that name already exists" --file "$STAGE2=/BOOT/Kernel.Elf"
+  # Modules.
+  refuses_std "a missing --module" 1 "nope.img: cannot open" --module "$T/nope.img"
+  cp "$STAGE1" "$T/kernel.elf.mod"; cp "$STAGE1" "$T/KERNEL.ELF"
+  refuses_std "a module named like the kernel" 1 "module .*KERNEL.ELF: /boot/KERNEL.ELF on the ESP is already the kernel" --module "$T/KERNEL.ELF"
+  mkdir -p "$T/m2"; cp "$STAGE1" "$T/m2/initrd"; cp "$STAGE2" "$T/initrd"
+  refuses_std "two modules with one name" 1 "module .*m2/initrd: /boot/initrd on the ESP is already .*/initrd" --module "$T/initrd" --module "$T/m2/initrd"
+  refuses_std "a module and a --file on one path" 1 "module .*initrd: /boot/initrd on the ESP is already" --module "$T/initrd" --file "$STAGE1=/boot/INITRD"
+  refuses_std "a module string with a control character" 2 "module .*initrd: its string cannot hold control characters" --module "$T/initrd=a$(printf '\t')b"
+  refuses_std "a module string of 256 bytes" 2 "module .*initrd: its string is longer than 255 bytes" --module "$T/initrd=$(head -c 256 /dev/zero | tr '\0' s)"
 
   # The minimum the size error names really is the minimum (in MiB).
   head -c 5000000 /dev/urandom > "$T/big.bin"

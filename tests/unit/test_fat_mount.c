@@ -116,8 +116,22 @@ int main(void)
     CHECK(mount() == FAT_ENOTFAT, "fat mount: EB without NOP refused");
     boot[2] = 0x90;
 
+    /* Logical sectors of 512..4096 bytes (4Kn media): the geometry is in
+     * those units, reads in the device's. */
     put16(boot + 11, 4096);
-    CHECK(mount() == FAT_ENOTFAT, "fat mount: 4096-byte sectors refused");
+    CHECK(mount() == FAT_OK && vol.bytes_per_sector == 4096 && vol.data_lba == 4 + 2 * 32 + 4,
+          "fat mount: 4096-byte logical sectors accepted");
+    CHECK(fat_mount_dev(&vol, zero_disk, NULL, 0, 4096) == FAT_OK && vol.dev_sector == 4096,
+          "fat mount: 4096-byte sectors on a 4096-byte device");
+    put16(boot + 11, 512);
+    CHECK(fat_mount_dev(&vol, zero_disk, NULL, 0, 4096) == FAT_ENOTFAT,
+          "fat mount: 512-byte logical sectors on a 4096-byte device refused");
+    put16(boot + 11, 1000);
+    CHECK(mount() == FAT_ENOTFAT, "fat mount: 1000-byte sectors refused");
+    put16(boot + 11, 8192);
+    CHECK(mount() == FAT_ENOTFAT, "fat mount: 8192-byte sectors refused");
+    put16(boot + 11, 256);
+    CHECK(mount() == FAT_ENOTFAT, "fat mount: 256-byte sectors refused");
     put16(boot + 11, 512);
 
     boot[13] = 3;
@@ -155,8 +169,11 @@ int main(void)
     /* FAT32 with mirroring off uses the active FAT named in ext_flags. */
     bpb32(8, 32, 1024, 1056 + 1024 + 8 * 70000);
     put16(boot + 40, 0x81);
-    CHECK(mount() == FAT_OK && vol.type == 32 && vol.fat_lba == 32 + 1024,
+    CHECK(mount() == FAT_OK && vol.type == 32 && vol.active_fat == 1 && !vol.mirrored,
           "fat mount: FAT32 active FAT 1 when mirroring is off");
+    put16(boot + 40, 0x01);
+    CHECK(mount() == FAT_OK && vol.active_fat == 0 && vol.mirrored && vol.num_fats == 2,
+          "fat mount: FAT32 mirrored: FAT #1 first, bits 0-3 ignored");
     put16(boot + 40, 0x82);
     CHECK(mount() == FAT_ENOTFAT, "fat mount: active FAT beyond the FAT count refused");
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE   /* memmem */
 /* mkimage's MBR and GPT writers: CHS encoding, 32-bit clamping, the
  * hybrid and protective tables, the stage1 patch, GUID variant/version
  * bits and seed determinism, GPT CRCs checked with common/gpt.c, and the
@@ -9,6 +10,7 @@
 #include "gpt.h"
 #include "mbr.h"
 #include "mk_disk.h"
+#include "mk_plan.h"
 
 static int chs_is(uint64_t lba, uint8_t a, uint8_t b, uint8_t c)
 {
@@ -76,6 +78,12 @@ static void test_mbr(void)
     s1[STAGE1_PATCH_OFFSET] ^= 1;
     CHECK(mk_stage1_check(s1, 440) != NULL, "mbr: stage1 without the HYS1 record refused");
     s1[STAGE1_PATCH_OFFSET] ^= 1;
+
+    /* The UEFI-only stub (bios/nobios.asm): clear of the patch area. */
+    CHECK(mk_nobios_code[1] + 2 == STAGE1_BPB_GAP_END && mk_nobios_code_len <= STAGE1_PATCH_OFFSET,
+          "mbr: no-BIOS stub jumps to the end of the BPB gap and stays below the patch area");
+    CHECK(memmem(mk_nobios_code, mk_nobios_code_len, "no BIOS boot code", 17) != NULL,
+          "mbr: no-BIOS stub carries its message");
 
     struct mk_layout l;
     layout(&l, 131072, MK_MBR_HYBRID);

@@ -9,25 +9,23 @@
 #include "fat.h"
 #include "mk_fat.h"
 #include "mk_image.h"
+#include "utf8.h"
 
 /* ---- names ----------------------------------------------------------- */
 
-struct taken { char names[64][11]; int n; };
+/* A folder's names, and the aliases handed out in order. */
+struct taken { struct mk_fat_names names; char list[64][11]; int n; };
 
-static int is_taken(void *ctx, const char sn[11])
-{
-    struct taken *t = ctx;
-    for (int i = 0; i < t->n; i++)
-        if (memcmp(t->names[i], sn, 11) == 0)
-            return 1;
-    return 0;
-}
-
-/* Generates the short name and records it as taken, like a folder does. */
+/* Generates the short name and records it, as mk_fat_add does. */
 static int gen(struct taken *t, const char *name, char out[11])
 {
-    int r = mk_fat_short_name(name, is_taken, t, out);
-    memcpy(t->names[t->n++], out, 11);
+    char text[13];
+    void *self = t->list[t->n];
+    mk_fat_names_add(&t->names, name, self);
+    int r = mk_fat_alias(&t->names, name, self, out);
+    fat_short_to_text(out, 0, text);
+    mk_fat_names_add(&t->names, text, self);
+    memcpy(t->list[t->n++], out, 11);
     return r;
 }
 
@@ -57,6 +55,7 @@ static void test_names(void)
     CHECK(fat_lfn_checksum("ALONGF~1TXT") == 0x02, "fat: LFN checksum of ALONGF~1.TXT matches mtools");
 
     struct taken t = { .n = 0 };
+    memset(&t, 0, sizeof t);
     char a[11], b[11], c[11];
     int ra = gen(&t, "longname1.txt", a);
     int rb = gen(&t, "longname2.txt", b);
@@ -66,9 +65,10 @@ static void test_names(void)
     CHECK(ra == 1 && rb == 1, "fat: truncated names need LFN entries");
 
     struct taken u = { .n = 0 };
+    memset(&u, 0, sizeof u);
     CHECK(gen(&u, "BOOTX64.EFI", c) == 0 && memcmp(c, "BOOTX64 EFI", 11) == 0, "fat: exact 8.3 name, no LFN");
     CHECK(gen(&u, "kernel.elf", c) == 1 && memcmp(c, "KERNEL  ELF", 11) == 0, "fat: lower-case 8.3 name: LFN, no tail");
-    CHECK(gen(&u, "Kernel.Elf", c) == 1 && memcmp(c, "KERNEL~1ELF", 11) == 0, "fat: same 8.3 spelling taken: tail added");
+    CHECK(gen(&u, "ker nel.elf", c) == 1 && memcmp(c, "KERNEL~1ELF", 11) == 0, "fat: same 8.3 spelling taken: tail added");
     CHECK(gen(&u, ".bashrc", c) == 1 && memcmp(c, "BASHRC~1   ", 11) == 0, "fat: leading dot dropped, tail added");
     CHECK(gen(&u, "archive.tar.gz", c) == 1 && memcmp(c, "ARCHIV~1GZ ", 11) == 0, "fat: last dot starts the extension");
     CHECK(gen(&u, "a+b=c.txt", c) == 1 && memcmp(c, "A_B_C~1 TXT", 11) == 0, "fat: invalid characters become '_'");
@@ -77,6 +77,7 @@ static void test_names(void)
 
     /* Many alike: ~1..~9, then the base shrinks for ~10. */
     struct taken m = { .n = 0 };
+    memset(&m, 0, sizeof m);
     char last[11];
     int distinct = 1, valid = 1;
     for (int i = 1; i <= 12; i++) {
@@ -85,18 +86,32 @@ static void test_names(void)
         gen(&m, name, last);
         valid &= valid_short(last);
         for (int j = 0; j < m.n - 1; j++)
-            distinct &= memcmp(m.names[j], last, 11) != 0;
+            distinct &= memcmp(m.list[j], last, 11) != 0;
     }
     CHECK(distinct && valid, "fat: twelve colliding names all distinct and valid");
-    CHECK(memcmp(m.names[9], "LONGN~10TXT", 11) == 0, "fat: tenth collision is LONGN~10.TXT");
+    CHECK(memcmp(m.list[9], "LONGN~10TXT", 11) == 0, "fat: tenth collision is LONGN~10.TXT");
 
-    CHECK(mk_fat_name_check("ok name.txt") == NULL, "fat: spaces allowed in long names");
-    CHECK(mk_fat_name_check("a:b") != NULL, "fat: ':' refused");
-    CHECK(mk_fat_name_check("trailing.") != NULL, "fat: trailing dot refused");
-    CHECK(mk_fat_name_check("..") != NULL, "fat: \"..\" refused");
-    CHECK(mk_fat_name_check("bad\xff") != NULL, "fat: invalid UTF-8 refused");
+    /* A long name that is another entry's alias is the same name: found,
+     * whichever was added first. */
+    CHECK(mk_fat_names_find(&t.names, "LONGNA~1.TXT") != NULL && mk_fat_names_find(&t.names, "longna~1.txt") != NULL,
+          "fat: an entry is found by its alias in any case");
+    struct taken r;
+    memset(&r, 0, sizeof r);
+    gen(&r, "LONGNA~1.TXT", c);
+    CHECK(gen(&r, "longname1.txt", c) == 1 && memcmp(c, "LONGNA~2TXT", 11) == 0,
+          "fat: an alias never repeats an existing name");
+    mk_fat_names_free(&t.names);
+    mk_fat_names_free(&u.names);
+    mk_fat_names_free(&m.names);
+    mk_fat_names_free(&r.names);
+
+    CHECK(fat_long_name_check("ok name.txt") == NULL, "fat: spaces allowed in long names");
+    CHECK(fat_long_name_check("a:b") != NULL, "fat: ':' refused");
+    CHECK(fat_long_name_check("trailing.") != NULL, "fat: trailing dot refused");
+    CHECK(fat_long_name_check("..") != NULL, "fat: \"..\" refused");
+    CHECK(fat_long_name_check("bad\xff") != NULL, "fat: invalid UTF-8 refused");
     uint16_t u16[4];
-    CHECK(mk_utf8_to_utf16("\xf0\x9f\x98\x80", u16, 4) == 2 && u16[0] == 0xd83d && u16[1] == 0xde00,
+    CHECK(utf8_to_utf16("\xf0\x9f\x98\x80", 4, u16, 4) == 2 && u16[0] == 0xd83d && u16[1] == 0xde00,
           "fat: UTF-8 beyond the BMP becomes a surrogate pair");
 }
 
@@ -213,18 +228,18 @@ static void test_volume(int type, uint64_t sectors)
     mk_fat_init(&fs);
     mk_fat_set_label(&fs, "test vol");
     fs.volume_id = 0x12345678;
-    CHECK(mk_fat_add(&fs, "/EFI/BOOT/BOOTX64.EFI", big, 40000) == NULL, "fat: add EFI loader");
-    CHECK(mk_fat_add(&fs, "/boot/kernel.elf", big, sizeof big) == NULL, "fat: add kernel");
-    CHECK(mk_fat_add(&fs, "/boot/boot.cfg", small, 6) == NULL, "fat: add boot.cfg");
-    CHECK(mk_fat_add(&fs, "/docs/A rather long file name, with commas.txt", small, 6) == NULL, "fat: add long name");
-    CHECK(mk_fat_add(&fs, "/docs/empty", small, 0) == NULL, "fat: add empty file");
+    CHECK(mk_fat_add(&fs, "/EFI/BOOT/BOOTX64.EFI", big, -1, 40000) == NULL, "fat: add EFI loader");
+    CHECK(mk_fat_add(&fs, "/boot/kernel.elf", big, -1, sizeof big) == NULL, "fat: add kernel");
+    CHECK(mk_fat_add(&fs, "/boot/boot.cfg", small, -1, 6) == NULL, "fat: add boot.cfg");
+    CHECK(mk_fat_add(&fs, "/docs/A rather long file name, with commas.txt", small, -1, 6) == NULL, "fat: add long name");
+    CHECK(mk_fat_add(&fs, "/docs/empty", small, -1, 0) == NULL, "fat: add empty file");
     for (int i = 0; i < 40; i++) {   /* more than one cluster of folder entries */
         snprintf(name, sizeof name, "/many/longname%d.txt", i);
-        mk_fat_add(&fs, name, small, 6);
+        mk_fat_add(&fs, name, small, -1, 6);
     }
-    CHECK(mk_fat_add(&fs, "/boot/KERNEL.ELF", small, 6) != NULL, "fat: case-insensitive duplicate refused");
-    CHECK(mk_fat_add(&fs, "/boot/kernel.elf/x", small, 6) != NULL, "fat: file used as a folder refused");
-    CHECK(mk_fat_add(&fs, "relative", small, 6) != NULL, "fat: relative destination refused");
+    CHECK(mk_fat_add(&fs, "/boot/KERNEL.ELF", small, -1, 6) != NULL, "fat: case-insensitive duplicate refused");
+    CHECK(mk_fat_add(&fs, "/boot/kernel.elf/x", small, -1, 6) != NULL, "fat: file used as a folder refused");
+    CHECK(mk_fat_add(&fs, "relative", small, -1, 6) != NULL, "fat: relative destination refused");
 
     char why[256];
     int r = mk_fat_plan(&fs, sectors, type, why, sizeof why);
