@@ -115,6 +115,11 @@ static void line(const char *prefix, const char *text)
     out("\n");
 }
 
+void plat_verbose(int on)
+{
+    (void)on;                  /* VGA text memory is cheap: always on */
+}
+
 void plat_say(const char *text)
 {
     line("hyboot: ", text);

@@ -109,7 +109,7 @@ struct boot_info {
     uint32_t size;                  /*  12 sizeof(struct boot_info) */
     uint32_t firmware;              /*  16 BOOT_FW_* */
     uint32_t flags;                 /*  20 BOOT_FLAG_* (v2; 0 in v1) */
-    char     loader_name[BOOT_LOADER_NAME_LEN]; /* 24 NUL-terminated, e.g. "hyboot-bios 0.1" */
+    char     loader_name[BOOT_LOADER_NAME_LEN]; /* 24 NUL-terminated, e.g. "hyboot-bios 0.2" */
     uint64_t mmap_addr;             /*  56 physical address of boot_mmap_entry[] */
     uint32_t mmap_count;            /*  64 */
     uint32_t mmap_entry_size;       /*  68 sizeof(struct boot_mmap_entry) */

@@ -93,6 +93,8 @@ static const char *apply(struct boot_cfg *cfg, const char *k, size_t kn, const c
     }
     if (key_is(k, kn, "bench_raw_read"))
         cfg->bench_raw_read = vn == 1 && v[0] == '1';
+    if (key_is(k, kn, "verbose"))
+        cfg->verbose = vn == 1 && v[0] == '1';
     /* other keys: ignored on purpose (newer files, older loaders) */
     return 0;
 }

@@ -11,6 +11,8 @@
  *   module=/boot/initrd.img      a module: starts a new one (up to BOOTCFG_MODULES_MAX)
  *   module_string=initrd         its string for the kernel (default "")
  *   module_sha256=<64 hex>       its hash, checked like kernel_sha256
+ *   verbose=1                    UEFI: progress lines on the screen too, not only
+ *                                on the serial port (stage2 always shows them)
  *   bench_raw_read=1             benchmarks: stage2 first times a raw read of
  *                                as many sectors as the kernel file has
  *
@@ -47,6 +49,7 @@ struct boot_cfg {
     int      has_sha256;
     uint8_t  kernel_sha256[SHA256_LEN];
     int      bench_raw_read;
+    int      verbose;
     uint32_t module_count;
     struct boot_cfg_module modules[BOOTCFG_MODULES_MAX];
 };

@@ -231,6 +231,7 @@ static void load_config(void)
     plat_free(f.addr, f.size);
     if (line)
         die("%s line %d: %s", BOOTCFG_PATH, line, why);
+    plat_verbose(cfg->verbose);
     say("config: kernel=%s cmdline=\"%s\", %u module%s", cfg->kernel, cfg->cmdline,
         (unsigned)cfg->module_count, cfg->module_count == 1 ? "" : "s");
 }

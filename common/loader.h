@@ -36,6 +36,9 @@ struct plat_info {
  * it goes is the layer's choice: serial always; the screen too where that
  * is cheap. Never fails. */
 void plat_say(const char *text);
+/* boot.cfg's verbose=1: progress lines on the screen too (a layer that
+ * always shows them ignores it). */
+void plat_verbose(int on);
 /* The one error line ("hyboot: error: " + text) on screen and serial,
  * then wait forever: no reboot, no return to the firmware. */
 void plat_fail(const char *text) __attribute__((noreturn));

@@ -80,6 +80,13 @@ lm_enter32:
 
     .code64
 4:  movl    %esi, %esi                 /* zero-extend the struct pointer */
+    /* No IDT is promised, and the 32-bit one still loaded (stage2's
+     * exception stubs, or 32-bit firmware's) would be misread in long
+     * mode: an empty one makes an early exception a clean triple fault,
+     * as on the 64-bit UEFI path (uefi/handoff.S). */
+    pushq   $0
+    pushq   $0
+    lidt    6(%rsp)
     movq    (%rsi), %rax
     movq    8(%rsi), %rsp
     movq    16(%rsi), %rdi

@@ -32,6 +32,11 @@ static void con_write_ascii(const char *s)
     if (n) efi_st->ConOut->OutputString(efi_st->ConOut, buf);
 }
 
+void plat_verbose(int on)
+{
+    uefi_verbose = on;
+}
+
 void plat_say(const char *text)
 {
     serial_puts("hyboot: ");

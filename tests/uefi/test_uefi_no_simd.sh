@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every UEFI loader built (build/uefi/*.EFI and the test builds in
-# build/uefi/test/) is free of SSE/AVX/MMX/x87 code: firmware need not have
+# Every UEFI loader built (build/uefi/*.EFI, the test builds in
+# build/uefi/test/ and BOOTIA32.EFI in build/uefi32/) is free of SSE/AVX/MMX/x87 code: firmware need not have
 # enabled them (U-Boot leaves CR4.OSFXSR clear, so the first xmm
 # instruction is a #UD). Built with -mgeneral-regs-only and linked without
 # gnu-efi's libefi (uefi/build.mk). The rule is the kernel's
@@ -17,7 +17,7 @@ simd() {
 }
 
 efis=()
-for f in "$B"/uefi/*.EFI "$B"/uefi/test/*.EFI; do [ -f "$f" ] && efis+=("$f"); done
+for f in "$B"/uefi/*.EFI "$B"/uefi/test/*.EFI "$B"/uefi32/*.EFI; do [ -f "$f" ] && efis+=("$f"); done
 [ ${#efis[@]} -gt 0 ] || { fail "uefi/no-simd: loaders built" "no $B/uefi/*.EFI (make disk.img)"; finish; }
 for f in "${efis[@]}"; do
   n=$("$OBJDUMP" -d "$f" 2>/dev/null | grep -c '^ *[0-9a-f]*:')

@@ -73,6 +73,8 @@ int main(void)
         CHECK(bootcfg_parse(&c, many, n, &why) == BOOTCFG_MODULES_MAX + 1 && c.module_count == BOOTCFG_MODULES_MAX,
               "bootcfg: 128 modules taken, the 129th refused");
     }
+    CHECK(parse(&c, "verbose=1\n", &why) == 0 && c.verbose == 1 && parse(&c, "verbose=0\n", &why) == 0 && !c.verbose,
+          "bootcfg: verbose");
     uint32_t w = 0, h = 0;
     CHECK(bootcfg_parse_resolution("1920x1080", 9, &w, &h) == 0 && w == 1920 && h == 1080 &&
               bootcfg_parse_resolution(" 1920x1080", 10, &w, &h) < 0,

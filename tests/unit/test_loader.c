@@ -43,6 +43,8 @@ static struct {
 
 static jmp_buf out;
 
+void plat_verbose(int on) { (void)on; }
+
 void plat_say(const char *text)
 {
     size_t n = strlen(fk.log);
