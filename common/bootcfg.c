@@ -3,7 +3,12 @@
 
 void bootcfg_defaults(struct boot_cfg *cfg)
 {
-    memset(cfg, 0, sizeof *cfg);
+    /* Not the module table (54 KiB, the struct's tail): module= clears
+     * each entry it starts, and touching all of it cost the UEFI loader
+     * fresh pages (docs/performance.md). */
+    _Static_assert(offsetof(struct boot_cfg, modules) + sizeof cfg->modules == sizeof *cfg,
+                   "the module table is the last field");
+    memset(cfg, 0, offsetof(struct boot_cfg, modules));
     hy_strlcpy(cfg->kernel, BOOTCFG_DEFAULT_KERNEL, sizeof cfg->kernel);
 }
 

@@ -338,15 +338,21 @@ static void find_tables(void)
 
 /* ---- the hand-off block --------------------------------------------------- */
 
-/* One BOOT_MEM_LOADER allocation below 4 GiB holds what boot_info points
- * at: the module array, the strings, the EDID copy and the memory map. */
+/* What the kernel keeps from us, in one BOOT_MEM_LOADER allocation below
+ * 4 GiB: the page-table pool, the stack, then the block boot_info points
+ * into (module array, strings, EDID copy, memory map). One allocation,
+ * not several: under OVMF each AllocatePages and each first touch of a
+ * fresh region costs milliseconds (docs/performance.md). */
 struct handoff {
     struct boot_info *bi;
-    struct boot_module *mods;
+    struct boot_mmap_entry *map_buf;
+    uint32_t map_cap;
     struct mm_map map;
     uint64_t stack;
     struct paging pg;
-    uint64_t ident_end;
+    struct pg_layout l;
+    uint64_t pt_pages;
+    uint32_t nextra;
 };
 
 static uint64_t up16(uint64_t v) { return (v + 15) & ~15ULL; }
@@ -360,6 +366,40 @@ static char *put_string(char **cursor, const char *s)
     return at;
 }
 
+/* Identity map, direct map, kernel, framebuffer (docs/protocol.md): what
+ * to map, and how many table pages that takes at most. */
+static void plan_page_tables(struct handoff *h)
+{
+    int gb = pg_cpu_has_gb_pages();
+    /* Map-described ranges above the linear maps, mapped one by one. */
+    uint64_t ident_end = pg_identity_end(st.ram_top);
+    uint32_t nextra = 0;
+    for (uint32_t i = 0; i < st.fw_map.count; i++) {
+        const struct boot_mmap_entry *e = &st.fw_map.e[i];
+        uint64_t base = e->base, end = e->base + e->length;
+        if (end <= ident_end)
+            continue;
+        if (base < ident_end)
+            base = ident_end;
+        st.extra[nextra++] = (struct pg_range){ base, end - base };
+    }
+    h->l = (struct pg_layout){
+        .extra = st.extra, .nextra = nextra,
+        .ident_end = ident_end,
+        .hhdm_offset = BOOT_HHDM_OFFSET,
+        .kernel_virt = st.plan.vbase, .kernel_phys = st.kernel_phys, .kernel_span = st.plan.span,
+        .fb_addr = st.fb.addr, .fb_size = st.fb.kind == BOOT_FB_RGB ? st.fb.size : 0,
+    };
+    h->nextra = nextra;
+    h->pg.gb_pages = gb;
+    uint64_t hhdm_end = BOOT_HHDM_OFFSET + ident_end;
+    if (st.plan.vbase < hhdm_end && ident_end)
+        die("%s: linked at 0x%llx, inside the direct map (0x%llx-0x%llx); link the kernel above it, "
+            "e.g. in the top 2 GiB", cfg->kernel, (unsigned long long)st.plan.vbase,
+            (unsigned long long)BOOT_HHDM_OFFSET, (unsigned long long)hhdm_end);
+    h->pt_pages = pg_protocol_pages(&h->l, gb);
+}
+
 static void build_handoff(struct handoff *h)
 {
     uint32_t n = cfg->module_count;
@@ -369,7 +409,9 @@ static void build_handoff(struct handoff *h)
     uint64_t strings = strlen(cfg->cmdline) + 1;
     for (uint32_t i = 0; i < n; i++)
         strings += strlen(cfg->modules[i].path) + strlen(cfg->modules[i].string) + 2;
-    uint64_t off_mods = up16(sizeof(struct boot_info));
+    uint64_t off_stack = h->pt_pages * 4096;
+    uint64_t off_bi = off_stack + KERNEL_STACK;
+    uint64_t off_mods = off_bi + up16(sizeof(struct boot_info));
     uint64_t off_edid = off_mods + up16((uint64_t)n * sizeof(struct boot_module));
     uint64_t off_map = off_edid + up16(st.edid_size);
     uint64_t off_str = off_map + (uint64_t)map_cap * sizeof(struct boot_mmap_entry);
@@ -377,22 +419,27 @@ static void build_handoff(struct handoff *h)
 
     uint64_t base = plat_alloc(total, 4096, BOOT_MEM_LOADER, BELOW_4G);
     if (!base)
-        die("not enough memory for boot_info (%llu bytes)", (unsigned long long)total);
+        die("not enough memory for boot_info, the stack and page tables (%llu KiB)",
+            (unsigned long long)(total >> 10));
+    /* the pool's pages are zeroed as they are taken; the stack is the
+     * kernel's to touch; the block is zeroed here */
     uint8_t *p = (uint8_t *)(uintptr_t)base;
-    memset(p, 0, total);
-    h->bi = (struct boot_info *)p;
-    h->mods = (struct boot_module *)(p + off_mods);
+    memset(p + off_bi, 0, total - off_bi);
+    h->stack = base + off_stack;
+    h->bi = (struct boot_info *)(p + off_bi);
+    struct boot_module *mods = (struct boot_module *)(p + off_mods);
     mm_init(&h->map, (struct boot_mmap_entry *)(p + off_map), map_cap);
 
     struct boot_info *bi = h->bi;
     char *cursor = (char *)(p + off_str);
     bi->cmdline_addr = (uintptr_t)put_string(&cursor, cfg->cmdline);
     bi->cmdline_len = strlen(cfg->cmdline);
+    bi->modules_addr = n ? (uintptr_t)mods : 0;
     for (uint32_t i = 0; i < n; i++) {
-        h->mods[i].addr = st.module_addr[i];
-        h->mods[i].size = st.module_size[i];
-        h->mods[i].path_addr = (uintptr_t)put_string(&cursor, cfg->modules[i].path);
-        h->mods[i].string_addr = (uintptr_t)put_string(&cursor, cfg->modules[i].string);
+        mods[i].addr = st.module_addr[i];
+        mods[i].size = st.module_size[i];
+        mods[i].path_addr = (uintptr_t)put_string(&cursor, cfg->modules[i].path);
+        mods[i].string_addr = (uintptr_t)put_string(&cursor, cfg->modules[i].string);
     }
     if (st.edid_size) {
         memcpy(p + off_edid, st.edid, st.edid_size);
@@ -400,57 +447,15 @@ static void build_handoff(struct handoff *h)
         bi->edid_size = st.edid_size;
     }
 
-    h->stack = plat_alloc(KERNEL_STACK, 4096, BOOT_MEM_LOADER, BELOW_4G);
-    if (!h->stack)
-        die("not enough memory for the kernel's stack");
-}
-
-/* Identity map, direct map, kernel, framebuffer: docs/protocol.md. The
- * tables come from one pool below 4 GiB, allocated before the firmware
- * is left. */
-static void build_page_tables(struct handoff *h)
-{
-    int gb = pg_cpu_has_gb_pages();
-    /* Map-described ranges above the linear maps, mapped one by one. */
-    uint64_t ident_end = pg_identity_end(st.ram_top);
-    struct pg_range *extra = st.extra;
-    uint32_t nextra = 0;
-    for (uint32_t i = 0; i < st.fw_map.count; i++) {
-        const struct boot_mmap_entry *e = &st.fw_map.e[i];
-        uint64_t base = e->base, end = e->base + e->length;
-        if (end <= ident_end)
-            continue;
-        if (base < ident_end)
-            base = ident_end;
-        extra[nextra++] = (struct pg_range){ base, end - base };
-    }
-    struct pg_layout l = {
-        .extra = extra, .nextra = nextra,
-        .ident_end = ident_end,
-        .hhdm_offset = BOOT_HHDM_OFFSET,
-        .kernel_virt = st.plan.vbase, .kernel_phys = st.kernel_phys, .kernel_span = st.plan.span,
-        .fb_addr = st.fb.addr, .fb_size = st.fb.kind == BOOT_FB_RGB ? st.fb.size : 0,
-    };
-    uint64_t hhdm_end = BOOT_HHDM_OFFSET + l.ident_end;
-    if (st.plan.vbase < hhdm_end && l.ident_end)
-        die("%s: linked at 0x%llx, inside the direct map (0x%llx-0x%llx); link the kernel above it, "
-            "e.g. in the top 2 GiB", cfg->kernel, (unsigned long long)st.plan.vbase,
-            (unsigned long long)BOOT_HHDM_OFFSET, (unsigned long long)hhdm_end);
-    uint64_t pages = pg_protocol_pages(&l, gb);
-    struct pg_pool pool;
-    pool.next = plat_alloc(pages * 4096, 4096, BOOT_MEM_LOADER, BELOW_4G);
-    if (!pool.next)
-        die("not enough memory for page tables (%llu KiB)", (unsigned long long)(pages * 4));
-    pool.end = pool.next + pages * 4096;
-    if (pg_init(&h->pg, pg_pool_page, &pool, gb))
+    struct pg_pool pool = { base, base + off_stack };
+    if (pg_init(&h->pg, pg_pool_page, &pool, h->pg.gb_pages))
         die("page tables: out of pages");
-    const char *what = pg_map_protocol(&h->pg, &l);
+    const char *what = pg_map_protocol(&h->pg, &h->l);
     if (what)
         die("page tables: the %s could not be mapped", what);
-    h->ident_end = l.ident_end;
     say("page tables: %u pages, identity and direct map %llu GiB + %u range%s above, %s pages",
-        (unsigned)h->pg.tables, (unsigned long long)(l.ident_end >> 30), (unsigned)nextra,
-        nextra == 1 ? "" : "s", gb ? "1 GiB" : "2 MiB");
+        (unsigned)h->pg.tables, (unsigned long long)(h->l.ident_end >> 30), (unsigned)h->nextra,
+        h->nextra == 1 ? "" : "s", h->pg.gb_pages ? "1 GiB" : "2 MiB");
     plat_free((uintptr_t)st.fw_map.e, FW_MAP_BYTES);
 }
 
@@ -481,11 +486,10 @@ static void fill_boot_info(struct handoff *h, const struct plat_info *pi)
     bi->timing.kernel_file_size = st.kernel_file_size;
     bi->timing.kernel_read_ticks = st.kernel_read_ticks;
     bi->timing.disk_read_calls = st.kernel_read_calls;
-    bi->modules_addr = cfg->module_count ? (uintptr_t)h->mods : 0;
     bi->module_count = cfg->module_count;
     bi->module_entry_size = sizeof(struct boot_module);
     bi->hhdm_offset = BOOT_HHDM_OFFSET;
-    bi->hhdm_size = h->ident_end;
+    bi->hhdm_size = h->l.ident_end;
     bi->smbios_addr = st.smbios32;
     bi->smbios3_addr = st.smbios64;
     bi->boot_time = st.time;
@@ -525,8 +529,8 @@ void loader_run(const struct plat_info *pi)
     st.t_loaded = rdtsc();
     setup_video();
     find_tables();
+    plan_page_tables(&h);
     build_handoff(&h);
-    build_page_tables(&h);
     fill_boot_info(&h, pi);
     uint64_t since = pi->tsc_firmware_handoff ? pi->tsc_firmware_handoff : pi->tsc_loader_entry;
     say("jumping to the kernel, %u ms after %s", ms(rdtsc() - since),
