@@ -28,7 +28,7 @@
 
 #include "utf8.h"
 
-static const char *const path_name[2] = { "BIOS", "UEFI" };
+static const char *const path_name[NPATHS] = { "BIOS", "UEFI", "UEFI (32-bit)" };
 
 /* ---- reporting ------------------------------------------------------------- */
 
@@ -57,11 +57,13 @@ void problem(struct inspect *in, int paths, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* "UEFI" alone is both UEFI paths or the 64-bit one (the summary
+     * has a line for each). */
     fprintf(in->out, "  PROBLEM%s: %s\n",
-            paths == PATH_BOTH ? " (BIOS+UEFI)" : paths == PATH_BIOS ? " (BIOS)" :
-            paths == PATH_UEFI ? " (UEFI)" : "", msg);
+            (paths & PATH_BIOS) && (paths & PATH_UEFI) ? " (BIOS+UEFI)" : paths == PATH_BIOS ? " (BIOS)" :
+            paths == PATH_UEFI32 ? " (UEFI 32-bit)" : paths & PATH_UEFI ? " (UEFI)" : "", msg);
     in->problems++;
-    for (int p = 0; p < 2; p++) {
+    for (int p = 0; p < NPATHS; p++) {
         if (!(paths & (1 << p)))
             continue;
         if (!in->broken[p]++)
@@ -114,8 +116,8 @@ int read_sectors(struct inspect *in, uint64_t lba, uint32_t count, void *buf)
     if (lba > in->sectors || count > in->sectors - lba)
         return ERANGE;
     uint8_t *p = buf;
-    size_t left = (size_t)count * 512;
-    off_t off = (off_t)(lba * 512);
+    size_t left = (size_t)count * in->ss;
+    off_t off = (off_t)(lba * in->ss);
     while (left) {
         ssize_t n = pread(in->fd, p, left, off);
         if (n < 0 && errno == EINTR)
@@ -143,6 +145,65 @@ const char *read_error(int rc)
 
 /* ---- the image ------------------------------------------------------------------ */
 
+/* Is there a sound GPT header (gpt_header_check, the loaders' rule) at
+ * LBA 1 for sectors of ss bytes? */
+static int gpt_header_at(struct inspect *in, uint32_t ss, uint64_t bytes)
+{
+    struct gpt_header h;
+    if ((uint64_t)ss + sizeof h > bytes || pread(in->fd, &h, sizeof h, ss) != (ssize_t)sizeof h)
+        return 0;
+    return gpt_header_check(&h, 1) == NULL;
+}
+
+/* Does the MBR's first FAT-type entry lead, at ss bytes per LBA, to a FAT
+ * boot sector that says ss bytes per sector? (An MBR-only image.) */
+static int fat_at(struct inspect *in, uint32_t ss, uint64_t bytes)
+{
+    uint8_t mbr[512], bs[512];
+    if (pread(in->fd, mbr, sizeof mbr, 0) != (ssize_t)sizeof mbr || mbr[MBR_SIG_OFFSET] != 0x55 ||
+        mbr[MBR_SIG_OFFSET + 1] != 0xaa)
+        return 0;
+    for (int i = 0; i < 4; i++) {
+        struct mbr_part p;
+        memcpy(&p, mbr + MBR_TABLE_OFFSET + 16 * i, sizeof p);
+        if (p.type != MBR_TYPE_EFI_SYSTEM && p.type != MBR_TYPE_FAT32_LBA && p.type != 0x0b && p.type != 0x06 &&
+            p.type != 0x0e && p.type != 0x01)
+            continue;
+        uint64_t off = (uint64_t)p.lba_first * ss;
+        if (!p.lba_first || off + sizeof bs > bytes || pread(in->fd, bs, sizeof bs, (off_t)off) != (ssize_t)sizeof bs)
+            return 0;
+        struct fat_bpb b;
+        memcpy(&b, bs, sizeof b);
+        return bs[510] == 0x55 && bs[511] == 0xaa && b.bytes_per_sector == ss;
+    }
+    return 0;
+}
+
+/* The image's sector size, from its contents: where its GPT header is
+ * (LBA 1 = byte 512 or byte 4096), else what the FAT boot sector its MBR
+ * points at says; else the device's, else 512. Sets in->ss; says how. */
+static const char *sector_size_of(struct inspect *in, uint64_t bytes)
+{
+    static const uint32_t sizes[] = { 512, 4096 };
+    int gpt[2], n = 0;
+    for (int i = 0; i < 2; i++)
+        n += gpt[i] = gpt_header_at(in, sizes[i], bytes);
+    if (n) {
+        /* Both (an image made to work either way): the device decides. */
+        int pick = n == 2 && in->dev_ss == 4096 ? 1 : gpt[0] ? 0 : 1;
+        in->ss = sizes[pick];
+        return pick ? "its GPT header is at byte 4096" : "its GPT header is at byte 512";
+    }
+    for (int i = 0; i < 2; i++)
+        if (fat_at(in, sizes[i], bytes)) {
+            in->ss = sizes[i];
+            return i ? "no GPT; its MBR's FAT partition has 4096-byte sectors"
+                     : "no GPT; its MBR's FAT partition has 512-byte sectors";
+        }
+    in->ss = in->dev_ss == 4096 ? 4096 : 512;
+    return in->dev_ss == 4096 ? "no GPT header or FAT boot sector says; the device's" : "no GPT header or FAT boot sector says; assumed";
+}
+
 static int open_image(struct inspect *in)
 {
     /* O_NONBLOCK: a FIFO must be refused, not waited on. */
@@ -163,20 +224,33 @@ static int open_image(struct inspect *in)
         if (ioctl(in->fd, BLKGETSIZE64, &dev_bytes) == 0)
             bytes = dev_bytes;
     }
-    in->sectors = bytes / 512;
-
-    say(in, "image %s: %" PRIu64 " bytes%s%s%s, %" PRIu64 " sectors of 512%s\n", shown(in->path), bytes,
-        bytes >= 1024 ? " (" : "", bytes >= 1024 ? size_text(bytes) : "", bytes >= 1024 ? ")" : "",
-        in->sectors, S_ISBLK(st.st_mode) ? ", block device" : "");
     if (S_ISBLK(st.st_mode)) {
         int lsz = 0;
-        if (ioctl(in->fd, BLKSSZGET, &lsz) == 0 && lsz != 512)
-            problem(in, PATH_BOTH, "the device has %d-byte logical sectors; the image is laid out "
-                    "for 512 (firmware looks for the GPT at byte %d and will not find it)", lsz, lsz);
+        if (ioctl(in->fd, BLKSSZGET, &lsz) == 0 && lsz >= 512)
+            in->dev_ss = (uint32_t)lsz;
     }
-    if (bytes % 512)
-        note(in, "size is not a multiple of 512; the last %u bytes are ignored", (unsigned)(bytes % 512));
-    if (in->sectors < 68) {
+    const char *how = sector_size_of(in, bytes);
+    in->sectors = bytes / in->ss;
+
+    say(in, "image %s: %" PRIu64 " bytes%s%s%s, %" PRIu64 " sectors of %" PRIu32 "%s\n", shown(in->path), bytes,
+        bytes >= 1024 ? " (" : "", bytes >= 1024 ? size_text(bytes) : "", bytes >= 1024 ? ")" : "",
+        in->sectors, in->ss, S_ISBLK(st.st_mode) ? ", block device" : "");
+    say(in, "  sector size %" PRIu32 " bytes (%s)", in->ss, how);
+    if (in->dev_ss)
+        say(in, "; the device's logical sectors: %" PRIu32 " bytes", in->dev_ss);
+    say(in, "\n");
+    /* The classic mistake: an image for one sector size dd'd onto a disk
+     * of the other. Firmware reads LBA 1 at byte dev_ss and finds no GPT;
+     * the rest of the report is the image as it was made. */
+    if (in->dev_ss && in->dev_ss != in->ss)
+        problem(in, PATH_BOTH, "the device has %" PRIu32 "-byte logical sectors but the image on it was made for "
+                "%" PRIu32 "-byte sectors: firmware looks for the GPT at byte %" PRIu32 " and will not find it "
+                "(write an image made with mkimage --sector-size %" PRIu32 ")", in->dev_ss, in->ss, in->dev_ss,
+                in->dev_ss);
+    if (bytes % in->ss)
+        note(in, "size is not a multiple of %" PRIu32 "; the last %u bytes are ignored", in->ss,
+             (unsigned)(bytes % in->ss));
+    if (in->sectors < 2 * (2 + GPT_ENTRIES_BYTES / in->ss)) {
         problem(in, PATH_BOTH, "too small to hold an MBR and two GPTs");
         return -1;
     }
@@ -186,7 +260,7 @@ static int open_image(struct inspect *in)
 static void summary(struct inspect *in)
 {
     say(in, "\n");
-    for (int p = 0; p < 2; p++) {
+    for (int p = 0; p < NPATHS; p++) {
         if (in->broken[p] && in->installed[p] != 0)
             say(in, "%s boot: BROKEN: %s%s\n", path_name[p], in->reason[p],
                 in->broken[p] > 1 ? " (and more above)" : "");
@@ -197,7 +271,7 @@ static void summary(struct inspect *in)
         else
             say(in, "%s boot: ok\n", path_name[p]);
     }
-    if (in->installed[0] == 0 && in->installed[1] == 0)
+    if (in->installed[0] == 0 && in->installed[1] == 0 && in->installed[2] == 0)
         problem(in, 0, "neither a BIOS nor a UEFI boot path is installed");
     if (in->problems)
         say(in, "inspect: %d problem%s\n", in->problems, in->problems == 1 ? "" : "s");
@@ -210,7 +284,7 @@ int inspect_image(const char *path, FILE *out)
     struct inspect *in = mk_zalloc(sizeof *in);
     in->out = out;
     in->path = path;
-    in->installed[0] = in->installed[1] = -1;
+    in->installed[0] = in->installed[1] = in->installed[2] = -1;
 
     if (open_image(in) == 0) {
         check_mbr(in);

@@ -196,8 +196,8 @@ done
 if [ -f "$IMG" ]; then
   out=$("$MKIMAGE" --inspect "$IMG" 2>&1); rc=$?
   expect_match "disk.img: mkimage --inspect passes" "$out rc=$rc" "^inspect: ok rc=0"
-  expect_match "disk.img: both firmware paths installed and ok" "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" \
-    "^BIOS boot: ok UEFI boot: ok $"
+  expect_match "disk.img: every firmware path installed and ok (BOOTIA32.EFI too)" \
+    "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" "^BIOS boot: ok UEFI boot: ok UEFI \(32-bit\) boot: ok $"
   expect_match "disk.img: sgdisk -v finds no problems" "$(sgdisk -v "$IMG" 2>&1)" "No problems found"
 fi
 
@@ -228,7 +228,7 @@ inspect_fails "inspect: corrupted primary GPT header fails and is named" "$T/bad
 # Firmware and stage2 both boot from the backup: damage, but not a broken path.
 out=$("$MKIMAGE" --inspect "$T/bad.img" 2>&1)
 expect_match "inspect: corrupted primary GPT: both paths still boot (from the backup)" \
-  "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" "^BIOS boot: ok UEFI boot: ok $"
+  "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" "^BIOS boot: ok UEFI boot: ok UEFI \(32-bit\) boot: not installed $"
 expect_match "inspect: corrupted primary GPT: stage2 goes to the backup" "$out" "stage2 finds it at LBA 2048 .* through the backup GPT"
 
 cp "$GOOD" "$T/bad.img"

@@ -27,7 +27,7 @@ static void make_image(struct mk_image *img, enum mk_mbr_mode mode, int break_cr
     img->size = (uint64_t)IMG_SECTORS * 512;
     struct mk_layout l;
     memset(&l, 0, sizeof l);
-    mk_layout_compute(&l, IMG_SECTORS);
+    mk_layout_compute(&l, IMG_SECTORS, 512);
     l.mbr = mode;
     l.esp_mbr_type = 0xef;
     l.has_bios_part = 1;

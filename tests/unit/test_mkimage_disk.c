@@ -58,7 +58,7 @@ static void fake_stage1(uint8_t s1[440])
 static void layout(struct mk_layout *l, uint64_t total, enum mk_mbr_mode mode)
 {
     memset(l, 0, sizeof *l);
-    mk_layout_compute(l, total);
+    mk_layout_compute(l, total, 512);
     l->mbr = mode;
     l->esp_mbr_type = 0xef;
     l->has_bios_part = 1;
@@ -90,7 +90,7 @@ static void test_mbr(void)
     mk_mbr_build(sec, &l, s1, 440, 35);
     struct stage1_patch p;
     memcpy(&p, sec + STAGE1_PATCH_OFFSET, sizeof p);
-    CHECK(p.magic == STAGE1_PATCH_MAGIC && p.stage2_lba == MK_BIOS_FIRST_LBA && p.stage2_sectors == 35,
+    CHECK(p.magic == STAGE1_PATCH_MAGIC && p.stage2_lba == mk_bios_first_lba(512) && p.stage2_sectors == 35,
           "mbr: stage1 patched with stage2's LBA and length");
     CHECK(sec[0] == 0xeb && sec[510] == 0x55 && sec[511] == 0xaa, "mbr: code kept, 55 AA signature");
     CHECK(sec[440] == 0x01 && sec[441] == 0xef && sec[442] == 0xcd && sec[443] == 0xab, "mbr: disk signature at 440");
@@ -172,7 +172,7 @@ static void test_gpt(void)
     struct gpt_entry e[3];
     memcpy(e, entries, sizeof e);
     static const uint8_t bios[16] = GPT_GUID_BIOS_BOOT, esp[16] = GPT_GUID_ESP;
-    CHECK(guid_equal(e[0].type_guid, bios) && e[0].first_lba == MK_BIOS_FIRST_LBA && e[0].last_lba == 2047 &&
+    CHECK(guid_equal(e[0].type_guid, bios) && e[0].first_lba == mk_bios_first_lba(512) && e[0].last_lba == 2047 &&
               e[0].name[0] == 'B' && e[0].name[8] == 't',
           "gpt: entry 1 is \"BIOS boot\" up to LBA 2047");
     CHECK(guid_equal(e[1].type_guid, esp) && e[1].first_lba == 2048 && e[1].last_lba == l.esp_last &&
@@ -191,14 +191,14 @@ static void test_gpt(void)
 static void test_layout(void)
 {
     struct mk_layout l;
-    CHECK(mk_layout_compute(&l, 131072) == 0 && l.esp_first == 2048 && (l.esp_last + 1) % 8 == 0 &&
+    CHECK(mk_layout_compute(&l, 131072, 512) == 0 && l.esp_first == 2048 && (l.esp_last + 1) % 8 == 0 &&
               l.esp_last <= l.last_usable && l.last_usable - l.esp_last < 8,
           "layout: 64 MiB ESP from 2048, 4K-aligned end, up to the backup GPT");
-    CHECK(mk_layout_compute(&l, 6442450944ULL) == 0 && l.esp_last - l.esp_first + 1 <= 0xffffffffULL &&
+    CHECK(mk_layout_compute(&l, 6442450944ULL, 512) == 0 && l.esp_last - l.esp_first + 1 <= 0xffffffffULL &&
               l.esp_last - l.esp_first + 1 > 0xffffffffULL - 8,
           "layout: 3 TiB ESP capped at FAT32's 2^32-1 sectors");
-    CHECK(mk_layout_compute(&l, 2048) != 0, "layout: 1 MiB disk too small");
-    CHECK(mk_layout_compute(&l, 4096) == 0 && l.esp_last - l.esp_first + 1 == 2008, "layout: 2 MiB disk, 2008-sector ESP");
+    CHECK(mk_layout_compute(&l, 2048, 512) != 0, "layout: 1 MiB disk too small");
+    CHECK(mk_layout_compute(&l, 4096, 512) == 0 && l.esp_last - l.esp_first + 1 == 2008, "layout: 2 MiB disk, 2008-sector ESP");
 }
 
 int main(void)

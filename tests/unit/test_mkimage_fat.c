@@ -130,14 +130,14 @@ static void test_types(void)
     int consistent = 1, hit4084 = 0, hit4085 = 0, hit65524 = 0, hit65525 = 0;
     for (uint64_t s = 3900; s < 4400; s++)
         for (int t = 12; t <= 16; t += 4)
-            if (mk_fat_geometry(s, t, 1, 512, &g) == 0) {
+            if (mk_fat_geometry(s, 512, t, 1, 512, &g) == 0) {
                 consistent &= rule_type(g.clusters) == t && g.type == t;
                 hit4084 |= g.clusters == 4084 && t == 12;
                 hit4085 |= g.clusters == 4085 && t == 16;
             }
     for (uint64_t s = 65600; s < 67000; s++)
         for (int t = 16; t <= 32; t += 16)
-            if (mk_fat_geometry(s, t, 1, 512, &g) == 0) {
+            if (mk_fat_geometry(s, 512, t, 1, 512, &g) == 0) {
                 consistent &= rule_type(g.clusters) == t && g.type == t;
                 hit65524 |= g.clusters == 65524 && t == 16;
                 hit65525 |= g.clusters == 65525 && t == 32;
@@ -145,14 +145,14 @@ static void test_types(void)
     CHECK(consistent, "fat: accepted geometries always match the cluster-count rule");
     CHECK(hit4084 && hit4085, "fat: FAT12 at 4084 clusters, FAT16 at 4085");
     CHECK(hit65524 && hit65525, "fat: FAT16 at 65524 clusters, FAT32 at 65525");
-    CHECK(mk_fat_geometry(6000, 12, 1, 512, &g) != 0, "fat: FAT12 refused with too many clusters");
+    CHECK(mk_fat_geometry(6000, 512, 12, 1, 512, &g) != 0, "fat: FAT12 refused with too many clusters");
 
     /* The FAT must cover every cluster, and not be needlessly big. */
     int covers = 1;
     for (uint64_t s = 2000; s < 600000; s = s * 5 / 4)
         for (int t = 12; t <= 32; t += (t == 12 ? 4 : 16))
             for (uint32_t spc = 1; spc <= 64; spc *= 2)
-                if (mk_fat_geometry(s, t, spc, 512, &g) == 0) {
+                if (mk_fat_geometry(s, 512, t, spc, 512, &g) == 0) {
                     uint64_t bits = (uint64_t)g.fat_sectors * 512 * 8;
                     covers &= (uint64_t)(g.clusters + 2) * t <= bits;
                     covers &= g.data_start % spc == 0;
@@ -161,27 +161,27 @@ static void test_types(void)
     CHECK(covers, "fat: FAT covers all clusters, data cluster-aligned, inside the volume");
 
     /* Automatic choice at the sizes the image tests use (ESP sectors). */
-    CHECK(mk_fat_choose(2000, 0, 512, &g) == NULL && g.type == 12, "fat: auto 1 MiB ESP is FAT12");
-    CHECK(mk_fat_choose(14296, 0, 512, &g) == NULL && g.type == 16, "fat: auto 7 MiB ESP is FAT16");
-    CHECK(mk_fat_choose(66600, 0, 512, &g) == NULL && g.type == 16, "fat: auto 66600 sectors: FAT16 (spec table)");
-    CHECK(mk_fat_choose(66601, 0, 512, &g) == NULL && g.type == 32 && g.clusters >= 65525,
+    CHECK(mk_fat_choose(2000, 512, 0, 512, &g) == NULL && g.type == 12, "fat: auto 1 MiB ESP is FAT12");
+    CHECK(mk_fat_choose(14296, 512, 0, 512, &g) == NULL && g.type == 16, "fat: auto 7 MiB ESP is FAT16");
+    CHECK(mk_fat_choose(66600, 512, 0, 512, &g) == NULL && g.type == 16, "fat: auto 66600 sectors: FAT16 (spec table)");
+    CHECK(mk_fat_choose(66601, 512, 0, 512, &g) == NULL && g.type == 32 && g.clusters >= 65525,
           "fat: auto 66601 sectors: FAT32");
-    CHECK(mk_fat_choose(128984, 0, 512, &g) == NULL && g.type == 32 && g.spc == 1, "fat: auto 63 MiB ESP is FAT32, 512-byte clusters");
-    CHECK(mk_fat_choose(1226744, 0, 512, &g) == NULL && g.type == 32 && g.spc == 8, "fat: auto 600 MiB ESP is FAT32, 4 KiB clusters");
-    CHECK(mk_fat_choose(0xffffffffULL, 0, 512, &g) == NULL && g.type == 32 && g.spc == 64,
+    CHECK(mk_fat_choose(128984, 512, 0, 512, &g) == NULL && g.type == 32 && g.spc == 1, "fat: auto 63 MiB ESP is FAT32, 512-byte clusters");
+    CHECK(mk_fat_choose(1226744, 512, 0, 512, &g) == NULL && g.type == 32 && g.spc == 8, "fat: auto 600 MiB ESP is FAT32, 4 KiB clusters");
+    CHECK(mk_fat_choose(0xffffffffULL, 512, 0, 512, &g) == NULL && g.type == 32 && g.spc == 64,
           "fat: auto 2 TiB ESP is FAT32, 32 KiB clusters");
 
     /* Forced types. */
-    const char *why = mk_fat_choose(1226744, 12, 512, &g);
+    const char *why = mk_fat_choose(1226744, 512, 12, 512, &g);
     CHECK(why && strstr(why, "at most 4084"), "fat: --fat 12 refused on 600 MiB");
-    why = mk_fat_choose(14296, 32, 512, &g);
+    why = mk_fat_choose(14296, 512, 32, 512, &g);
     CHECK(why && strstr(why, "at least 65525"), "fat: --fat 32 refused on 7 MiB");
-    why = mk_fat_choose(2000, 16, 512, &g);
+    why = mk_fat_choose(2000, 512, 16, 512, &g);
     CHECK(why && strstr(why, "at least 4085"), "fat: --fat 16 refused on 1 MiB");
-    CHECK(mk_fat_choose(128984, 16, 512, &g) == NULL && g.type == 16, "fat: --fat 16 allowed on 63 MiB");
-    CHECK(mk_fat_choose(128984, 12, 512, &g) == NULL && g.type == 12 && g.clusters <= 4084,
+    CHECK(mk_fat_choose(128984, 512, 16, 512, &g) == NULL && g.type == 16, "fat: --fat 16 allowed on 63 MiB");
+    CHECK(mk_fat_choose(128984, 512, 12, 512, &g) == NULL && g.type == 12 && g.clusters <= 4084,
           "fat: --fat 12 allowed on 63 MiB with big clusters");
-    CHECK(mk_fat_choose(14296, 12, 512, &g) == NULL && g.type == 12, "fat: --fat 12 allowed on 7 MiB");
+    CHECK(mk_fat_choose(14296, 512, 12, 512, &g) == NULL && g.type == 12, "fat: --fat 12 allowed on 7 MiB");
 }
 
 /* ---- whole volumes, read back with common/fat.c ------------------------- */
