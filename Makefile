@@ -24,6 +24,7 @@ CC      := $(CROSS_COMPILE)gcc
 LD      := $(CROSS_COMPILE)ld
 OBJCOPY := $(CROSS_COMPILE)objcopy
 OBJDUMP := $(CROSS_COMPILE)objdump
+AR      := $(CROSS_COMPILE)ar
 NASM    ?= nasm
 HOSTCC  ?= gcc
 

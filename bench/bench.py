@@ -122,6 +122,17 @@ def build_boot_images():
             f.write(cfg + ("" if cfg.endswith("\n") else "\n") + "bench_raw_read=1\n")
         sh("mcopy", "-o", "-i", p + "@@1M", os.path.join(W, "boot.cfg"), "::/boot/boot.cfg")
         imgs[f"pad{mib}", "bios"] = imgs[f"pad{mib}", "uefi"] = p
+
+    # a 256 MiB module (random bytes: nothing to gain from holes) next to
+    # the default kernel, to compare module and kernel read throughput
+    big = os.path.join(W, "module256.bin")
+    with open(big, "wb") as f:
+        f.write(os.urandom(256 << 20))
+    p = os.path.join(W, "module256.img")
+    sh(MKIMAGE, "-c", os.path.join(TOP, "images", "disk.conf"), "--cmdline", "bench", "--size", "320M",
+       "--module", big + "=initrd", "-o", p)
+    os.unlink(big)
+    imgs["module256", "bios"] = imgs["module256", "uefi"] = p
     return imgs
 
 
@@ -189,6 +200,7 @@ def parse_timing(serial):
 
 
 RAW_RE = re.compile(r"hyboot: raw read (\d+) sectors in (\d+) ticks \((\d+) calls\)")
+MODULE_RE = re.compile(r"hyboot: module (\S+): (\d+) bytes at 0x[0-9a-f]+ in (\d+) ms")
 
 
 def bench_boot():
@@ -250,6 +262,22 @@ def bench_boot():
                 "raw_read_MiBps": med(raw_thr) if raw_thr else None, "raw_read_calls": raw_calls,
             }
     res["kernel_size"] = sizes
+
+    # module throughput: the 256 MiB module's read, from the loader's line,
+    # against the 32 MiB kernel's read in the same firmware
+    mods = {}
+    for fw in ("bios", "uefi"):
+        thr, walls = [], []
+        for _ in range(3):
+            dt, _, serial = boot(imgs["module256", fw], fw, timeout=900)
+            walls.append(dt)
+            m = MODULE_RE.search(serial)
+            if m and int(m.group(3)):
+                thr.append(int(m.group(2)) / (int(m.group(3)) / 1000.0) / 2**20)
+        k = sizes[f"32MiB-{fw}"]["read_MiBps"]
+        mods[fw] = {"module_MiB": 256, "boot_s": med(walls), "module_read_MiBps": med(thr),
+                    "kernel32_read_MiBps": k, "module_over_kernel": med(thr) / k if k else None}
+    res["modules"] = mods
     return res
 
 
@@ -286,6 +314,12 @@ def main():
             print(f"  {k:14} {r['boot_s']:7.3f} {r['loader_ms']:10.1f} {r['read_MiBps']:11.1f} {str(r['read_calls']):>6} "
                   f"{(f'{raw:.1f}' if raw else 'n/a'):>10} {str(r['raw_read_calls']):>10} "
                   f"{pct:>9}")
+        print("\n== module load (256 MiB module; read throughput from the loader's module line, median of 3)")
+        print(f"  {'fw':5} {'boot s':>7} {'module MiB/s':>13} {'32 MiB kernel MiB/s':>20} {'module/kernel':>14}")
+        for fw, r in bo["modules"].items():
+            ratio = r["module_over_kernel"]
+            print(f"  {fw:5} {r['boot_s']:7.2f} {r['module_read_MiBps']:13.1f} {r['kernel32_read_MiBps']:20.1f} "
+                  f"{(f'{ratio:.2f}' if ratio else 'n/a'):>14}")
     finally:
         out["total_s"] = time.perf_counter() - t_all
         with open(os.path.join(TOP, "bench", "results.json"), "w") as f:

@@ -65,6 +65,14 @@ int fw_edid_check(const uint8_t *edid, uint32_t size, struct edid_info *out, cha
 #define EFI_ST_TABLE_COUNT 104
 #define EFI_ST_TABLES 112
 #define EFI_RT_GET_TIME 24
+/* The same in 32-bit firmware's tables (BOOT_FLAG_EFI32): 4-byte
+ * pointers and UINTNs after the common 24-byte header; a configuration
+ * table entry is a GUID and a 4-byte pointer. */
+#define FW_EFI_ST32_SIZE 72
+#define EFI_ST32_RUNTIME_SERVICES 56
+#define EFI_ST32_TABLE_COUNT 64
+#define EFI_ST32_TABLES 68
+#define EFI_RT32_SIZE 68
 
 /* A table header (signature, revision, header size, CRC32): signature as
  * given, revision major >= 1, header_size in [min_size, 4096], and the

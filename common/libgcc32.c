@@ -1,6 +1,7 @@
 /* The 64-bit division helpers GCC calls in 32-bit code (stage2 and
- * BOOTIA32.EFI). Debian's gcc has no 32-bit libgcc without gcc-multilib,
- * and these are all the loaders need (milliseconds, MiB in messages).
+ * BOOTIA32.EFI): unsigned and signed quotient and remainder. Debian's gcc
+ * has no 32-bit libgcc without gcc-multilib, and these are all the
+ * loaders need (milliseconds, MiB in messages, calendar arithmetic).
  * Plain shift-subtract: nothing here is on a hot path. Empty in 64-bit
  * builds, where GCC divides inline. */
 #include <stdint.h>
@@ -44,22 +45,23 @@ uint64_t __umoddi3(uint64_t n, uint64_t d)
     return r;
 }
 
-/* GCC asks for quotient and remainder at once where code uses both. */
 uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem)
 {
-    uint64_t r, q = udivmod(n, d, &r);
+    uint64_t r;
+    uint64_t q = udivmod(n, d, &r);
     if (rem)
         *rem = r;
     return q;
 }
 
-/* Signed: C truncates toward zero, the remainder takes n's sign
- * (common/unixtime.c divides negative times). */
+/* C's signed division truncates toward zero; the remainder takes the
+ * dividend's sign. */
 static uint64_t magnitude(int64_t v) { return v < 0 ? 0 - (uint64_t)v : (uint64_t)v; }
 
 int64_t __divdi3(int64_t n, int64_t d)
 {
-    uint64_t r, q = udivmod(magnitude(n), magnitude(d), &r);
+    uint64_t r;
+    uint64_t q = udivmod(magnitude(n), magnitude(d), &r);
     return (n < 0) != (d < 0) ? (int64_t)(0 - q) : (int64_t)q;
 }
 

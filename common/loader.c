@@ -44,8 +44,11 @@ void die(const char *fmt, ...)
 }
 
 /* Everything the flow learns on the way to the jump. Static: the 32-bit
- * stage2 and the UEFI loader both run on small stacks. */
-static struct boot_cfg cfg;
+ * stage2 and the UEFI loader both run on small stacks. The parsed
+ * boot.cfg (54 KiB with its module table) is allocated instead: in the
+ * UEFI loader a static one would be 54 KiB of zeros in the PE file that
+ * the firmware reads from the stick at every boot. */
+static struct boot_cfg *cfg;
 static struct {
     int secure;                /* the firmware enforces Secure Boot */
     uint64_t ram_top;          /* end of the highest RAM range in the firmware's map */
@@ -208,11 +211,14 @@ static void survey_memory(void)
 static void load_config(void)
 {
     struct file_buf f;
-    bootcfg_defaults(&cfg);
+    cfg = (struct boot_cfg *)(uintptr_t)plat_alloc(sizeof *cfg, 4096, BOOT_MEM_LOADER, 0);
+    if (!cfg)
+        die("not enough memory to read %s", BOOTCFG_PATH);
+    bootcfg_defaults(cfg);
     st.secure = plat_secure_boot();
     if (read_file(BOOTCFG_PATH, BOOT_MEM_LOADER, &f, 1) < 0) {
         check_config_hash(0);
-        say("no %s: defaults (kernel=%s, nothing verified)", BOOTCFG_PATH, cfg.kernel);
+        say("no %s: defaults (kernel=%s, nothing verified)", BOOTCFG_PATH, cfg->kernel);
         return;
     }
     if (f.size > BOOTCFG_MAX_BYTES)
@@ -221,12 +227,12 @@ static void load_config(void)
     /* A bad line is fatal rather than skipped: the lines after it are
      * not applied, and one of them may be a hash we must check. */
     const char *why = "";
-    int line = bootcfg_parse(&cfg, (const char *)(uintptr_t)f.addr, (size_t)f.size, &why);
+    int line = bootcfg_parse(cfg, (const char *)(uintptr_t)f.addr, (size_t)f.size, &why);
     plat_free(f.addr, f.size);
     if (line)
         die("%s line %d: %s", BOOTCFG_PATH, line, why);
-    say("config: kernel=%s cmdline=\"%s\", %u module%s", cfg.kernel, cfg.cmdline,
-        (unsigned)cfg.module_count, cfg.module_count == 1 ? "" : "s");
+    say("config: kernel=%s cmdline=\"%s\", %u module%s", cfg->kernel, cfg->cmdline,
+        (unsigned)cfg->module_count, cfg->module_count == 1 ? "" : "s");
 }
 
 /* bench_raw_read=1: the benchmarks' baseline, the same byte count read
@@ -248,13 +254,13 @@ static void bench_baseline(const struct file_buf *k)
 
 static void load_kernel(void)
 {
-    const char *path = cfg.kernel;
+    const char *path = cfg->kernel;
     struct file_buf f;
-    require_hash(path, cfg.has_sha256);
+    require_hash(path, cfg->has_sha256);
     read_file(path, BOOT_MEM_LOADER, &f, 0);
     if (f.size == 0)
         die("%s: empty file", path);
-    if (cfg.bench_raw_read) {
+    if (cfg->bench_raw_read) {
         bench_baseline(&f);
         plat_free(f.addr, f.size);
         read_file(path, BOOT_MEM_LOADER, &f, 0);   /* the baseline overwrote it */
@@ -262,7 +268,7 @@ static void load_kernel(void)
     st.kernel_file_size = f.size;
     st.kernel_read_ticks = f.ticks;
     st.kernel_read_calls = f.calls;
-    if (cfg.has_sha256 && !hash_matches(&f, cfg.kernel_sha256))
+    if (cfg->has_sha256 && !hash_matches(&f, cfg->kernel_sha256))
         die("%s: sha256 mismatch", path);
     const char *why = elf_plan((const void *)(uintptr_t)f.addr, f.size, &st.plan);
     if (why)
@@ -274,15 +280,15 @@ static void load_kernel(void)
     plat_free(f.addr, f.size);
     say("kernel %s: %llu bytes in %u ms (%u reads), sha256 %s; at 0x%llx (virt 0x%llx, %llu KiB), "
         "entry 0x%llx", path, (unsigned long long)f.size, ms(f.ticks), (unsigned)f.calls,
-        cfg.has_sha256 ? "ok" : "not given (not verified)", (unsigned long long)st.kernel_phys,
+        cfg->has_sha256 ? "ok" : "not given (not verified)", (unsigned long long)st.kernel_phys,
         (unsigned long long)st.plan.vbase, (unsigned long long)(st.plan.span >> 10),
         (unsigned long long)st.plan.entry);
 }
 
 static void load_modules(void)
 {
-    for (uint32_t i = 0; i < cfg.module_count; i++) {
-        const struct boot_cfg_module *m = &cfg.modules[i];
+    for (uint32_t i = 0; i < cfg->module_count; i++) {
+        const struct boot_cfg_module *m = &cfg->modules[i];
         struct file_buf f;
         require_hash(m->path, m->has_sha256);
         read_file(m->path, BOOT_MEM_MODULE, &f, 0);
@@ -304,15 +310,15 @@ static void setup_video(void)
         st.edid_size = 0;
     }
     struct video_policy p;
-    video_policy_init(&p, cfg.res_width, cfg.res_height, st.edid_size ? st.edid : 0, st.edid_size);
+    video_policy_init(&p, cfg->res_width, cfg->res_height, st.edid_size ? st.edid : 0, st.edid_size);
     char desc[160];
     plat_video(&p, &st.fb, desc, sizeof desc);
     say("display: %s (preferred %ux%u%s)", desc, (unsigned)p.pref_w, (unsigned)p.pref_h,
         p.pref_from_edid ? " from EDID" : st.edid_size ? "" : ", no EDID");
     struct video_mode got = { st.fb.width, st.fb.height, st.fb.bpp };
     if (video_missed_request(&p, st.fb.kind == BOOT_FB_RGB ? &got : 0))
-        say("resolution=%ux%u from boot.cfg is not offered", (unsigned)cfg.res_width,
-            (unsigned)cfg.res_height);
+        say("resolution=%ux%u from boot.cfg is not offered", (unsigned)cfg->res_width,
+            (unsigned)cfg->res_height);
 }
 
 static void find_tables(void)
@@ -355,13 +361,13 @@ static char *put_string(char **cursor, const char *s)
 
 static void build_handoff(struct handoff *h)
 {
-    uint32_t n = cfg.module_count;
+    uint32_t n = cfg->module_count;
     /* Every later mark (kernel, each module, framebuffer, this block) can
      * split one entry in three. */
     uint32_t map_cap = plat_map_capacity() + 2 * (n + 4);
-    uint64_t strings = strlen(cfg.cmdline) + 1;
+    uint64_t strings = strlen(cfg->cmdline) + 1;
     for (uint32_t i = 0; i < n; i++)
-        strings += strlen(cfg.modules[i].path) + strlen(cfg.modules[i].string) + 2;
+        strings += strlen(cfg->modules[i].path) + strlen(cfg->modules[i].string) + 2;
     uint64_t off_mods = up16(sizeof(struct boot_info));
     uint64_t off_edid = off_mods + up16((uint64_t)n * sizeof(struct boot_module));
     uint64_t off_map = off_edid + up16(st.edid_size);
@@ -379,13 +385,13 @@ static void build_handoff(struct handoff *h)
 
     struct boot_info *bi = h->bi;
     char *cursor = (char *)(p + off_str);
-    bi->cmdline_addr = (uintptr_t)put_string(&cursor, cfg.cmdline);
-    bi->cmdline_len = strlen(cfg.cmdline);
+    bi->cmdline_addr = (uintptr_t)put_string(&cursor, cfg->cmdline);
+    bi->cmdline_len = strlen(cfg->cmdline);
     for (uint32_t i = 0; i < n; i++) {
         h->mods[i].addr = st.module_addr[i];
         h->mods[i].size = st.module_size[i];
-        h->mods[i].path_addr = (uintptr_t)put_string(&cursor, cfg.modules[i].path);
-        h->mods[i].string_addr = (uintptr_t)put_string(&cursor, cfg.modules[i].string);
+        h->mods[i].path_addr = (uintptr_t)put_string(&cursor, cfg->modules[i].path);
+        h->mods[i].string_addr = (uintptr_t)put_string(&cursor, cfg->modules[i].string);
     }
     if (st.edid_size) {
         memcpy(p + off_edid, st.edid, st.edid_size);
@@ -427,7 +433,7 @@ static void build_page_tables(struct handoff *h)
     uint64_t hhdm_end = BOOT_HHDM_OFFSET + l.ident_end;
     if (st.plan.vbase < hhdm_end && l.ident_end)
         die("%s: linked at 0x%llx, inside the direct map (0x%llx-0x%llx); link the kernel above it, "
-            "e.g. in the top 2 GiB", cfg.kernel, (unsigned long long)st.plan.vbase,
+            "e.g. in the top 2 GiB", cfg->kernel, (unsigned long long)st.plan.vbase,
             (unsigned long long)BOOT_HHDM_OFFSET, (unsigned long long)hhdm_end);
     uint64_t pages = pg_protocol_pages(&l, gb);
     struct pg_pool pool;
@@ -474,8 +480,8 @@ static void fill_boot_info(struct handoff *h, const struct plat_info *pi)
     bi->timing.kernel_file_size = st.kernel_file_size;
     bi->timing.kernel_read_ticks = st.kernel_read_ticks;
     bi->timing.disk_read_calls = st.kernel_read_calls;
-    bi->modules_addr = cfg.module_count ? (uintptr_t)h->mods : 0;
-    bi->module_count = cfg.module_count;
+    bi->modules_addr = cfg->module_count ? (uintptr_t)h->mods : 0;
+    bi->module_count = cfg->module_count;
     bi->module_entry_size = sizeof(struct boot_module);
     bi->hhdm_offset = BOOT_HHDM_OFFSET;
     bi->hhdm_size = h->ident_end;
@@ -492,7 +498,7 @@ static void final_map(struct handoff *h)
     plat_exit_firmware(&h->map, h->bi);
     struct mm_map *m = &h->map;
     int full = mm_set(m, st.kernel_phys, st.plan.span, BOOT_MEM_KERNEL);
-    for (uint32_t i = 0; i < cfg.module_count; i++)
+    for (uint32_t i = 0; i < cfg->module_count; i++)
         full |= mm_set_pages(m, st.module_addr[i], st.module_size[i] ? st.module_size[i] : 1,
                              BOOT_MEM_MODULE);
     if (st.fb.kind == BOOT_FB_RGB)

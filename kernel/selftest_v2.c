@@ -45,6 +45,13 @@ static uint64_t rd64(const uint8_t *p)
     return v;
 }
 
+static uint32_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
 static const char *when(char *buf, size_t n, int64_t t)
 {
     return unixtime_format(buf, n, t);
@@ -54,13 +61,16 @@ static const char *when(char *buf, size_t n, int64_t t)
 
 static void check_flags(struct st *st, const struct boot_info *bi)
 {
-    uint32_t known = BOOT_FLAG_SECURE_BOOT | BOOT_FLAG_HHDM_1G;
+    uint32_t known = BOOT_FLAG_SECURE_BOOT | BOOT_FLAG_HHDM_1G | BOOT_FLAG_EFI32;
     st->checks++;
     if (bi->flags & ~known)
         st_fail(st, "flags 0x%x: unknown bits 0x%x", bi->flags, bi->flags & ~known);
     st->checks++;
     if (bi->firmware == BOOT_FW_BIOS && (bi->flags & BOOT_FLAG_SECURE_BOOT))
         st_fail(st, "flags say Secure Boot under BIOS");
+    st->checks++;
+    if (bi->firmware == BOOT_FW_BIOS && (bi->flags & BOOT_FLAG_EFI32))
+        st_fail(st, "flags say 32-bit EFI under BIOS");
 }
 
 /* ---- modules -------------------------------------------------------------- */
@@ -391,17 +401,20 @@ static void check_efi_uefi(struct st *st, const struct boot_info *bi, struct efi
     else
         map = ptr(bi->efi_mmap_addr);
 
+    /* 32-bit firmware (BOOTIA32.EFI): the same headers, 4-byte pointers */
+    int efi32 = (bi->flags & BOOT_FLAG_EFI32) != 0;
+    uint32_t st_size = efi32 ? FW_EFI_ST32_SIZE : FW_EFI_ST_SIZE;
     uint64_t sys = bi->efi_system_table;
     st->checks++;
     if (!sys || sys % 8) {
         st_fail(st, "efi_system_table 0x%llx under UEFI", (unsigned long long)sys);
         return;
     }
-    if (!firmware_table_ok(st, bi, "EFI system table", sys, FW_EFI_ST_SIZE))
+    if (!firmware_table_ok(st, bi, "EFI system table", sys, st_size))
         return;
     const uint8_t *stab = ptr(sys);
     st->checks++;
-    if (fw_efi_header_check(stab, FW_EFI_ST_SIGNATURE, FW_EFI_ST_SIZE, why, sizeof why)) {
+    if (fw_efi_header_check(stab, FW_EFI_ST_SIGNATURE, st_size, why, sizeof why)) {
         st_fail(st, "EFI system table at 0x%llx: %s", (unsigned long long)sys, why);
         return;
     }
@@ -413,25 +426,28 @@ static void check_efi_uefi(struct st *st, const struct boot_info *bi, struct efi
         st_fail(st, "EFI system table at 0x%llx is not in runtime memory of the EFI map", (unsigned long long)sys);
 
     /* the runtime services table, which a kernel needs to call anything */
-    uint64_t rt = rd64(stab + EFI_ST_RUNTIME_SERVICES);
-    if (!firmware_table_ok(st, bi, "EFI runtime services table", rt, FW_EFI_RT_SIZE))
+    uint64_t rt = efi32 ? rd32(stab + EFI_ST32_RUNTIME_SERVICES) : rd64(stab + EFI_ST_RUNTIME_SERVICES);
+    if (!firmware_table_ok(st, bi, "EFI runtime services table", rt, efi32 ? EFI_RT32_SIZE : FW_EFI_RT_SIZE))
         return;
     st->checks++;
-    if (fw_efi_header_check(ptr(rt), FW_EFI_RT_SIGNATURE, EFI_RT_GET_TIME + 8 * 11, why, sizeof why)) {
+    if (fw_efi_header_check(ptr(rt), FW_EFI_RT_SIGNATURE, efi32 ? EFI_RT32_SIZE : EFI_RT_GET_TIME + 8 * 11, why,
+                            sizeof why)) {
         st_fail(st, "EFI runtime services table at 0x%llx: %s", (unsigned long long)rt, why);
         return;
     }
 
     /* the configuration table: where SMBIOS and ACPI really are */
-    uint64_t n = rd64(stab + EFI_ST_TABLE_COUNT), tab = rd64(stab + EFI_ST_TABLES);
+    uint64_t n = efi32 ? rd32(stab + EFI_ST32_TABLE_COUNT) : rd64(stab + EFI_ST_TABLE_COUNT);
+    uint64_t tab = efi32 ? rd32(stab + EFI_ST32_TABLES) : rd64(stab + EFI_ST_TABLES);
+    uint32_t entry = efi32 ? 20 : 24;
     st->checks++;
-    if (n > 1024 || (n && !vm_identity(tab, n * 24))) {
+    if (n > 1024 || (n && !vm_identity(tab, n * entry))) {
         st_fail(st, "EFI configuration table at 0x%llx with %llu entries is not mapped", (unsigned long long)tab,
                 (unsigned long long)n);
     } else {
         const uint8_t *t = ptr(tab);
-        for (uint64_t i = 0; i < n; i++, t += 24) {
-            uint64_t v = rd64(t + 16);
+        for (uint64_t i = 0; i < n; i++, t += entry) {
+            uint64_t v = efi32 ? rd32(t + 16) : rd64(t + 16);
             if (!memcmp(t, guid_smbios, 16)) f->smbios = v;
             if (!memcmp(t, guid_smbios3, 16)) f->smbios3 = v;
             if (!memcmp(t, guid_acpi20, 16)) f->acpi20 = v;
@@ -443,7 +459,9 @@ static void check_efi_uefi(struct st *st, const struct boot_info *bi, struct efi
             st_fail(st, "rsdp_addr 0x%llx, but the EFI configuration table has the RSDP at 0x%llx",
                     (unsigned long long)bi->rsdp_addr, (unsigned long long)(f->acpi20 ? f->acpi20 : f->acpi));
     }
-    efi_call_get_time(ptr(rt), f);
+    /* a 64-bit kernel cannot call 32-bit firmware's runtime services */
+    if (!efi32)
+        efi_call_get_time(ptr(rt), f);
 }
 
 static void check_efi(struct st *st, const struct boot_info *bi, struct efi_found *f)

@@ -42,7 +42,11 @@ int mk_flash_command(const struct mk_flash_cmd *c, struct mk_opts *cmd, int narg
         if (r == MK_EXIT_OK) {
             struct mk_image img = { 0 };
             mk_plan_render(&plan, &img);
-            r = mk_flash_image(&img, c->recipe ? c->recipe : "command line", &c->o);
+            /* the modules' hashes and the identifiers derived from every
+             * input are filled in here, as before an image file's write */
+            r = mk_plan_finish(&plan, &img) ? MK_EXIT_FAIL : MK_EXIT_OK;
+            if (r == MK_EXIT_OK)
+                r = mk_flash_image(&img, c->recipe ? c->recipe : "command line", &c->o);
             mk_image_free(&img);
         }
         mk_plan_free(&plan);

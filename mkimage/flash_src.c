@@ -86,7 +86,20 @@ int fl_src_read(const struct fl_src *s, uint64_t off, uint8_t *buf, size_t len)
                 continue;
             uint64_t a = c->off > off ? c->off : off;
             uint64_t b = c->off + c->len < off + len ? c->off + c->len : off + len;
-            memcpy(buf + (a - off), c->data + (a - c->off), (size_t)(b - a));
+            if (c->data) {
+                memcpy(buf + (a - off), c->data + (a - c->off), (size_t)(b - a));
+                continue;
+            }
+            /* an input file's bytes, not in memory (mk_image_file) */
+            for (uint64_t got = 0; got < b - a;) {
+                ssize_t r = pread(c->fd, buf + (a - off) + got, (size_t)(b - a - got),
+                                  (off_t)(a - c->off + got));
+                if (r < 0 && errno == EINTR)
+                    continue;
+                if (r <= 0)
+                    return -1;
+                got += (uint64_t)r;
+            }
         }
         return 0;
     }

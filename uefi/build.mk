@@ -27,11 +27,16 @@ UEFI_CFLAGS = $(TARGET_CFLAGS) -fpic -fshort-wchar -mno-red-zone \
 # unit-tested on the host (tests/unit/test_uefi_*.c).
 UEFI_SRCS := $(wildcard uefi/*.c)
 UEFI_ASM  := uefi/handoff.S
-# Every common/*.c (all freestanding by design), as for stage2.
+# Every common/*.c (all freestanding by design), as for stage2, through an
+# archive: the linker takes only the objects the loader calls into (the
+# firmware reads the whole file from the stick at each boot; the FAT
+# writer's rules, the walk, the RTC are not in it).
 UEFI_COMMON = $(COMMON_SRCS)
+UEFI_COMMON_LIB := $(B)/uefi/libcommon.a
+$(UEFI_COMMON_LIB): $(UEFI_COMMON:common/%.c=$(B)/uefi/common/%.o)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-UEFI_OBJS := $(UEFI_SRCS:%.c=$(B)/%.o) $(UEFI_ASM:%.S=$(B)/%.o) \
-	$(UEFI_COMMON:common/%.c=$(B)/uefi/common/%.o)
+UEFI_OBJS := $(UEFI_SRCS:%.c=$(B)/%.o) $(UEFI_ASM:%.S=$(B)/%.o) $(UEFI_COMMON_LIB)
 
 # The pure parts are unit-tested on the host.
 HOST_TESTABLE_SRCS += uefi/mmap_logic.c uefi/gop_logic.c
@@ -87,8 +92,10 @@ GNUEFI_CRT0_32 := $(GNUEFI_LIB32)/crt0-efi-ia32.o
 GNUEFI_LDS_32  := $(GNUEFI_LIB32)/elf_ia32_efi.lds
 UEFI32_CFLAGS = $(TARGET_CFLAGS) -m32 -march=i686 -mgeneral-regs-only -fpic -fshort-wchar \
 	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/ia32 -Iuefi
-UEFI32_OBJS := $(UEFI_SRCS:uefi/%.c=$(B)/uefi32/%.o) $(B)/uefi32/common/long_mode32.o \
-	$(UEFI_COMMON:common/%.c=$(B)/uefi32/common/%.o)
+UEFI32_COMMON_LIB := $(B)/uefi32/libcommon.a
+$(UEFI32_COMMON_LIB): $(UEFI_COMMON:common/%.c=$(B)/uefi32/common/%.o)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+UEFI32_OBJS := $(UEFI_SRCS:uefi/%.c=$(B)/uefi32/%.o) $(B)/uefi32/common/long_mode32.o $(UEFI32_COMMON_LIB)
 $(B)/uefi32/%.o: uefi/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UEFI32_CFLAGS) -MMD -MP -c $< -o $@
@@ -121,7 +128,7 @@ $(B)/uefi/test/memmap_efi_$(1).o: uefi/memmap_efi.c | $$(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(UEFI_CFLAGS) -DHYBOOT_TEST_MAP_CHANGE=$(2) -MMD -MP -c $$< -o $$@
 $(B)/uefi/test/BOOTX64-$(1).so: $(filter-out $(B)/uefi/memmap_efi.o,$(UEFI_OBJS)) $(B)/uefi/test/memmap_efi_$(1).o $$(GNUEFI_LDS) $$(GNUEFI_CRT0) | $$(DEPS_STAMP)
-	$$(call EFI_LINK,$$(filter-out $$(GNUEFI_CRT0),$$(filter %.o,$$^)),$$@)
+	$$(call EFI_LINK,$$(filter-out $$(GNUEFI_CRT0),$$(filter %.o,$$^)) $$(filter %.a,$$^),$$@)
 $(B)/uefi/test/BOOTX64-$(1).EFI: $(B)/uefi/test/BOOTX64-$(1).so uefi/check-efi.sh | $$(DEPS_STAMP)
 	$$(call EFI_PE,$$<,$$@)
 TEST_DEPS += $(B)/uefi/test/BOOTX64-$(1).EFI

@@ -3,6 +3,7 @@
 #include "uefi.h"
 #include "loader.h"
 #include "mem.h"
+#include "utf8.h"
 
 static EFI_FILE_HANDLE root;
 
@@ -26,14 +27,16 @@ void volume_open(void)
     efi_boot_device = li->DeviceHandle;
 }
 
-/* "/boot/kernel.elf" -> L"\\boot\\kernel.elf"; -1 when it does not fit. */
+/* "/boot/kérnel.elf" (UTF-8) -> L"\\boot\\kérnel.elf" (UTF-16, the
+ * firmware's file names); -1 when it is not UTF-8 or does not fit. The
+ * same decoder as the FAT reader's, so a name stage2 finds is one the
+ * firmware is asked for. */
 static int to_efi_path(const char *path, CHAR16 *out, unsigned cap)
 {
-    unsigned n = 0;
-    for (; *path; path++) {
-        if (n + 1 >= cap) return -1;
-        out[n++] = *path == '/' ? L'\\' : (CHAR16)(unsigned char)*path;
-    }
+    int n = utf8_to_utf16(path, strlen(path), (uint16_t *)out, cap - 1);
+    if (n < 0) return -1;
+    for (int i = 0; i < n; i++)
+        if (out[i] == L'/') out[i] = L'\\';
     out[n] = 0;
     return 0;
 }
@@ -48,7 +51,7 @@ int plat_file_open(const char *path, struct plat_file **f, uint64_t *size, const
 {
     CHAR16 wpath[260];
     if (to_efi_path(path, wpath, sizeof wpath / sizeof wpath[0])) {
-        *why = "path too long";
+        *why = "path too long or not UTF-8";
         return PLAT_FILE_ERROR;
     }
     EFI_FILE_HANDLE h = NULL;

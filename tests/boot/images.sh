@@ -82,6 +82,12 @@ mk_bigmodule() {
       --module "$B/kernel/kernel-alt.elf=symbols sha256=$(sha256sum "$B/kernel/kernel-alt.elf" | cut -c1-64)" &&
     rm -f "$W/big.initrd"
 }
+# the kernel under a non-ASCII long name (UTF-8 in boot.cfg, UTF-16 in
+# the FAT's long name; mkimage writes one, mtools would pick an OEM-codepage
+# short name instead)
+mk_utf8path()   { recipe utf8path --file "$B/kernel/kernel.elf=/boot/kérnel.elf" &&
+                  mdel -i "$W/utf8path.img$ESP" ::/boot/kernel.elf &&
+                  cfg_edit utf8path 's|^kernel=.*|kernel=/boot/kérnel.elf|'; }
 mk_config()     { copy config && cfg_edit config '/^resolution=/d; /^cmdline=/d; $a resolution=800x600\ncmdline=test hyboot-config-check'; }
 mk_badcfg()     { copy badcfg && cfg_edit badcfg '1i resolution=wide'; }
 mk_nocfg()      { copy nocfg && mdel -i "$W/nocfg.img$ESP" ::/boot/boot.cfg; }

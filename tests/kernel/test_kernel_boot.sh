@@ -172,7 +172,7 @@ if [ "${QUICK:-0}" != 1 ]; then
   broken modhash "module 0 $T/big.bin: sha256 mismatch" "${MODS[@]}"
   broken modstray 'module range 0x[0-9a-f]+\+0x[0-9a-f]+ of the map: 0x1000 bytes belong to no listed module' "${MODS[@]}"
   broken hhdmoffset 'hhdm_offset 0xffff800040000000, want 0xffff800000000000'
-  broken hhdmsize 'hhdm_size 0x40000000 does not reach the top of the map'
+  broken hhdmsize 'hhdm_size 0x40000000 does not reach 4 GiB or the top of RAM'
   broken hhdmmap 'HHDM does not map phys 0x[0-9a-f]+ .* at 0xffff8'
   broken hhdm1g 'flags say the HHDM uses 1 GiB pages, but it starts with a 2048 KiB page'
   broken efi 'EFI fields set under BIOS \(system table 0xf0000'

@@ -89,7 +89,7 @@ int main(void)
 
     /* map_efi_runtime: only the runtime descriptor, with the map's stride */
     static uint8_t emap[3 * 48];
-    struct efi_memory_descriptor d[3] = { { 7, 0, 0x100000, 0, 16, 0xf }, { 6, 0, 0x7f000000, 0, 4, FW_EFI_MEMORY_RUNTIME | 0xf },
+    struct efi_memory_descriptor d[3] = { { 7, 0, 0x100000, 0, 16, 0xf }, { 6, 0, 0x7f000000, 0, 4, EFI_MEMORY_RUNTIME | 0xf },
                                           { 2, 0, 0x200000, 0, 1, 0xf } };
     for (int i = 0; i < 3; i++) memcpy(emap + 48 * i, &d[i], sizeof d[i]);
     bi.efi_mmap_addr = (uintptr_t)emap; bi.efi_mmap_size = sizeof emap; bi.efi_mmap_desc_size = 48;
