@@ -145,63 +145,10 @@ const char *read_error(int rc)
 
 /* ---- the image ------------------------------------------------------------------ */
 
-/* Is there a sound GPT header (gpt_header_check, the loaders' rule) at
- * LBA 1 for sectors of ss bytes? */
-static int gpt_header_at(struct inspect *in, uint32_t ss, uint64_t bytes)
+static int read_at(void *ctx, uint64_t off, void *buf, size_t len)
 {
-    struct gpt_header h;
-    if ((uint64_t)ss + sizeof h > bytes || pread(in->fd, &h, sizeof h, ss) != (ssize_t)sizeof h)
-        return 0;
-    return gpt_header_check(&h, 1) == NULL;
-}
-
-/* Does the MBR's first FAT-type entry lead, at ss bytes per LBA, to a FAT
- * boot sector that says ss bytes per sector? (An MBR-only image.) */
-static int fat_at(struct inspect *in, uint32_t ss, uint64_t bytes)
-{
-    uint8_t mbr[512], bs[512];
-    if (pread(in->fd, mbr, sizeof mbr, 0) != (ssize_t)sizeof mbr || mbr[MBR_SIG_OFFSET] != 0x55 ||
-        mbr[MBR_SIG_OFFSET + 1] != 0xaa)
-        return 0;
-    for (int i = 0; i < 4; i++) {
-        struct mbr_part p;
-        memcpy(&p, mbr + MBR_TABLE_OFFSET + 16 * i, sizeof p);
-        if (p.type != MBR_TYPE_EFI_SYSTEM && p.type != MBR_TYPE_FAT32_LBA && p.type != 0x0b && p.type != 0x06 &&
-            p.type != 0x0e && p.type != 0x01)
-            continue;
-        uint64_t off = (uint64_t)p.lba_first * ss;
-        if (!p.lba_first || off + sizeof bs > bytes || pread(in->fd, bs, sizeof bs, (off_t)off) != (ssize_t)sizeof bs)
-            return 0;
-        struct fat_bpb b;
-        memcpy(&b, bs, sizeof b);
-        return bs[510] == 0x55 && bs[511] == 0xaa && b.bytes_per_sector == ss;
-    }
-    return 0;
-}
-
-/* The image's sector size, from its contents: where its GPT header is
- * (LBA 1 = byte 512 or byte 4096), else what the FAT boot sector its MBR
- * points at says; else the device's, else 512. Sets in->ss; says how. */
-static const char *sector_size_of(struct inspect *in, uint64_t bytes)
-{
-    static const uint32_t sizes[] = { 512, 4096 };
-    int gpt[2], n = 0;
-    for (int i = 0; i < 2; i++)
-        n += gpt[i] = gpt_header_at(in, sizes[i], bytes);
-    if (n) {
-        /* Both (an image made to work either way): the device decides. */
-        int pick = n == 2 && in->dev_ss == 4096 ? 1 : gpt[0] ? 0 : 1;
-        in->ss = sizes[pick];
-        return pick ? "its GPT header is at byte 4096" : "its GPT header is at byte 512";
-    }
-    for (int i = 0; i < 2; i++)
-        if (fat_at(in, sizes[i], bytes)) {
-            in->ss = sizes[i];
-            return i ? "no GPT; its MBR's FAT partition has 4096-byte sectors"
-                     : "no GPT; its MBR's FAT partition has 512-byte sectors";
-        }
-    in->ss = in->dev_ss == 4096 ? 4096 : 512;
-    return in->dev_ss == 4096 ? "no GPT header or FAT boot sector says; the device's" : "no GPT header or FAT boot sector says; assumed";
+    struct inspect *in = ctx;
+    return pread(in->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
 }
 
 static int open_image(struct inspect *in)
@@ -229,7 +176,8 @@ static int open_image(struct inspect *in)
         if (ioctl(in->fd, BLKSSZGET, &lsz) == 0 && lsz >= 512)
             in->dev_ss = (uint32_t)lsz;
     }
-    const char *how = sector_size_of(in, bytes);
+    const char *how;
+    in->ss = mk_image_sector_size(read_at, in, bytes, in->dev_ss, &how);
     in->sectors = bytes / in->ss;
 
     say(in, "image %s: %" PRIu64 " bytes%s%s%s, %" PRIu64 " sectors of %" PRIu32 "%s\n", shown(in->path), bytes,

@@ -44,6 +44,14 @@ static inline uint64_t mk_esp_first_lba(uint32_t sector_size) { return MK_ESP_OF
 /* What stage1 reads in one call (common/bios_layout.h). */
 #define MK_STAGE1_CALL_SECTORS STAGE1_CHUNK_SECTORS
 
+/* Reads len bytes at byte off of an image: 0, or non-zero on failure. */
+typedef int (*mk_read_at_fn)(void *ctx, uint64_t off, void *buf, size_t len);
+/* The sector size (512 or 4096) an image of `bytes` was made for, from its
+ * contents (sector_size.c): where its GPT header is (LBA 1 = byte 512 or
+ * 4096), else what the FAT boot sector its MBR points at says; else
+ * `prefer` when that is 4096 (a device's), else 512. *how says which. */
+uint32_t mk_image_sector_size(mk_read_at_fn read, void *ctx, uint64_t bytes, uint32_t prefer, const char **how);
+
 struct mk_layout {
     uint32_t sector_size;          /* bytes per LBA: 512 or 4096 */
     uint64_t total_sectors;
