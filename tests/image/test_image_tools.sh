@@ -243,6 +243,28 @@ inspect_fails "inspect: missing BOOTX64.EFI fails and is named" "$T/bad.img" "PR
 out=$("$MKIMAGE" --inspect "$T/bad.img" 2>&1)
 expect_match "inspect: missing BOOTX64.EFI leaves the BIOS path ok" "$out" "^BIOS boot: ok"
 
+# BOOTIA32.EFI (32-bit UEFI) is checked like BOOTX64.EFI, with its own summary line
+if [ -f "$IMG" ] && [ -f "$B/uefi32/BOOTIA32.EFI" ]; then
+  paths() { "$MKIMAGE" --inspect "$1" 2>&1 | grep ' boot: ' | tr '\n' ' '; }
+  cp --sparse=always "$IMG" "$T/bad32.img"
+  mcopy -o -i "$T/bad32.img@@1048576" "$B/uefi/BOOTX64.EFI" ::/EFI/BOOT/BOOTIA32.EFI
+  inspect_fails "inspect: an x86-64 loader as BOOTIA32.EFI fails and is named" "$T/bad32.img" \
+    "PROBLEM \(UEFI 32-bit\): /EFI/BOOT/BOOTIA32.EFI: not an i386 EFI executable"
+  expect_match "inspect: a bad BOOTIA32.EFI breaks only the 32-bit UEFI path" "$(paths "$T/bad32.img")" \
+    "^BIOS boot: ok UEFI boot: ok UEFI \(32-bit\) boot: BROKEN: /EFI/BOOT/BOOTIA32.EFI: not an i386"
+  cp --sparse=always "$IMG" "$T/bad32.img"
+  mdel -i "$T/bad32.img@@1048576" ::/EFI/BOOT/BOOTIA32.EFI
+  expect_eq "inspect: without BOOTIA32.EFI the 32-bit path is not installed (no problem)" \
+    "$(paths "$T/bad32.img")$("$MKIMAGE" --inspect "$T/bad32.img" | tail -n 1)" \
+    "BIOS boot: ok UEFI boot: ok UEFI (32-bit) boot: not installed inspect: ok"
+  cp --sparse=always "$IMG" "$T/bad32.img"
+  mdel -i "$T/bad32.img@@1048576" ::/EFI/BOOT/BOOTX64.EFI
+  expect_eq "inspect: BOOTIA32.EFI alone: a 32-bit-only UEFI image, not damage" \
+    "$(paths "$T/bad32.img")$("$MKIMAGE" --inspect "$T/bad32.img" | tail -n 1)" \
+    "BIOS boot: ok UEFI boot: not installed UEFI (32-bit) boot: ok inspect: ok"
+  rm -f "$T/bad32.img"
+fi
+
 cp "$GOOD" "$T/bad.img"
 printf '\x00\x00' | dd of="$T/bad.img" bs=1 seek=510 conv=notrunc status=none
 inspect_fails "inspect: missing 55AA fails" "$T/bad.img" "PROBLEM.*55AA"
