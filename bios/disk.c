@@ -148,6 +148,31 @@ struct __attribute__((packed)) drive_params {
     uint8_t  edd30[40];          /* EDD 3.0 device path: room, not read */
 };
 
+/* What one sector really is: the bytes a one-sector read of LBA 0 writes.
+ * The bounce buffer is filled with one pattern, then another, around two
+ * such reads; a byte the BIOS wrote differs from at least one of them
+ * (it cannot equal both). Returns the end of the last written byte, or 0
+ * when the read fails. */
+#define PROBE_BYTES 8192
+static uint32_t measured_sector(struct disk *d)
+{
+    static const uint8_t fill[2] = { 0xa5, 0x5a };
+    uint8_t *b = (uint8_t *)BOUNCE_ADDR;
+    uint32_t end = 0;
+    for (int k = 0; k < 2; k++) {
+        memset(b, fill[k], PROBE_BYTES);
+        if (read_once(d, 0, 1))
+            return 0;
+        for (uint32_t i = PROBE_BYTES; i > end; i--)
+            if (b[i - 1] != fill[k]) {
+                end = i;
+                break;
+            }
+    }
+    cached_count = 0;            /* the bounce buffer holds LBA 0 now */
+    return end;
+}
+
 void disk_probe(struct disk *d)
 {
     static struct drive_params dp __attribute__((aligned(16)));   /* below 1 MiB */
@@ -162,20 +187,24 @@ void disk_probe(struct disk *d)
         .ds = rm_seg(&dp), .esi = rm_off(&dp),
     };
     bios_call(0x13, &r);
-    if ((r.eflags & EFLAGS_CF) || dp.size < 0x1a)
-        return;
+    int edd = !(r.eflags & EFLAGS_CF) && dp.size >= 0x1a;
     /* A 4Kn disk (SeaBIOS reports NVMe ones so) counts 4096-byte sectors
-     * in every AH=42h packet; 0 is an old BIOS that means 512. */
-    uint32_t bps = dp.bytes_per_sector;
-    if (bps && (bps < 512 || bps > 4096 || (bps & (bps - 1))))
-        die("the boot disk has %u-byte sectors (INT 13h AH=48h); hyboot reads disks of 512 to 4096",
-            (unsigned)bps);
-    if (bps)
-        d->sector_size = bps;
+     * in every AH=42h packet. AH=48h says so, but not every BIOS tells
+     * the truth there (0 is an old one's "512"), so the sector size is
+     * what a read transfers; AH=48h's only when that cannot be seen. */
+    uint32_t said = edd ? dp.bytes_per_sector : 0, seen = measured_sector(d), bps = said ? said : 512;
+    if (seen) {
+        for (bps = 512; bps < seen; bps *= 2)
+            ;
+    }
+    if (bps > 4096 || (bps & (bps - 1)))
+        die("the boot disk has %u-byte sectors (INT 13h); hyboot reads disks of 512 to 4096", (unsigned)bps);
+    d->sector_size = bps;
     /* Some BIOSes report 0 or all ones for media they cannot size (and a
      * few report CHS-derived counts for USB sticks: too small, which only
-     * makes the search stricter); 2^48 sectors is beyond any disk. */
-    if (dp.sectors == 0 || dp.sectors >= (1ull << 48))
+     * makes the search stricter); 2^48 sectors is beyond any disk. A
+     * count in sectors of another size than a read's is no count. */
+    if (!edd || dp.sectors == 0 || dp.sectors >= (1ull << 48) || (said && said != bps))
         return;
     d->sectors = dp.sectors;
 }
