@@ -1,5 +1,5 @@
 /* INT 13h for stage2: AH=42h extended reads through the bounce buffer,
- * AH=48h for the disk size. */
+ * AH=48h for the disk size and sector size. */
 #include "disk.h"
 
 #include "service.h"
@@ -47,10 +47,10 @@ static void disk_reset(struct disk *d)
 /* The bounce buffer doubles as a read-ahead cache: it still holds the
  * last transfer, so a request inside it needs no BIOS call. Single-sector
  * requests (FAT sectors and directories, as the FAT driver walks a
- * chain) read READ_AHEAD sectors at once: for a kernel on 512-byte
+ * chain) read READ_AHEAD_BYTES at once: for a kernel on 512-byte
  * clusters that halves the INT 13h calls. The disk is never written, so
  * the cache cannot go stale. */
-#define READ_AHEAD 32
+#define READ_AHEAD_BYTES (16 * 1024)
 
 static uint64_t cached_lba;
 static uint32_t cached_count;
@@ -89,11 +89,14 @@ int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
     uint8_t *dst = buf;
     uint64_t t0 = rdtsc();
     int st = 0;
+    disk_probe(d);
+    const uint32_t ss = d->sector_size, ahead = READ_AHEAD_BYTES / ss;
+    const uint32_t most = BOUNCE_SIZE / ss < BOUNCE_MAX_SECTORS ? BOUNCE_SIZE / ss : BOUNCE_MAX_SECTORS;
     while (count) {
-        uint32_t n = count < BOUNCE_MAX_SECTORS ? count : BOUNCE_MAX_SECTORS;
+        uint32_t n = count < most ? count : most;
         if (!cached(lba, n)) {
             /* read-ahead past the end of a small disk fails: then exactly */
-            if (n > 1 || read_once(d, lba, READ_AHEAD)) {
+            if (n > 1 || ahead <= 1 || read_once(d, lba, ahead)) {
                 st = bounce_read(d, lba, n);
                 if (st && n > 1) {
                     /* Some BIOSes refuse long transfers: go sector by
@@ -104,7 +107,7 @@ int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
                             st = failed(d, lba + i, st);
                             goto out;
                         }
-                        memcpy(dst + i * 512u, (const void *)BOUNCE_ADDR, 512);
+                        memcpy(dst + i * ss, (const void *)BOUNCE_ADDR, ss);
                     }
                     cached_count = 0;
                     goto next;
@@ -115,12 +118,12 @@ int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
                 }
             } else {
                 cached_lba = lba;
-                cached_count = READ_AHEAD;
+                cached_count = ahead;
             }
         }
-        memcpy(dst, (const uint8_t *)BOUNCE_ADDR + (uint32_t)(lba - cached_lba) * 512u, n * 512u);
+        memcpy(dst, (const uint8_t *)BOUNCE_ADDR + (uint32_t)(lba - cached_lba) * ss, n * ss);
     next:
-        dst += n * 512u;
+        dst += n * ss;
         lba += n;
         count -= n;
     }
@@ -145,12 +148,38 @@ struct __attribute__((packed)) drive_params {
     uint8_t  edd30[40];          /* EDD 3.0 device path: room, not read */
 };
 
-uint64_t disk_sectors(struct disk *d)
+/* What one sector really is: the bytes a one-sector read of LBA 0 writes.
+ * The bounce buffer is filled with one pattern, then another, around two
+ * such reads; a byte the BIOS wrote differs from at least one of them
+ * (it cannot equal both). Returns the end of the last written byte, or 0
+ * when the read fails. */
+#define PROBE_BYTES 8192
+static uint32_t measured_sector(struct disk *d)
+{
+    static const uint8_t fill[2] = { 0xa5, 0x5a };
+    uint8_t *b = (uint8_t *)BOUNCE_ADDR;
+    uint32_t end = 0;
+    for (int k = 0; k < 2; k++) {
+        memset(b, fill[k], PROBE_BYTES);
+        if (read_once(d, 0, 1))
+            return 0;
+        for (uint32_t i = PROBE_BYTES; i > end; i--)
+            if (b[i - 1] != fill[k]) {
+                end = i;
+                break;
+            }
+    }
+    cached_count = 0;            /* the bounce buffer holds LBA 0 now */
+    return end;
+}
+
+void disk_probe(struct disk *d)
 {
     static struct drive_params dp __attribute__((aligned(16)));   /* below 1 MiB */
-    if (d->sectors_asked)
-        return d->sectors;
-    d->sectors_asked = 1;
+    if (d->probed)
+        return;
+    d->probed = 1;
+    d->sector_size = 512;
     memset(&dp, 0, sizeof dp);
     dp.size = 0x1a;              /* ask for the EDD 1.1 part only */
     struct bios_regs r = {
@@ -158,12 +187,24 @@ uint64_t disk_sectors(struct disk *d)
         .ds = rm_seg(&dp), .esi = rm_off(&dp),
     };
     bios_call(0x13, &r);
+    int edd = !(r.eflags & EFLAGS_CF) && dp.size >= 0x1a;
+    /* A 4Kn disk (SeaBIOS reports NVMe ones so) counts 4096-byte sectors
+     * in every AH=42h packet. AH=48h says so, but not every BIOS tells
+     * the truth there (0 is an old one's "512"), so the sector size is
+     * what a read transfers; AH=48h's only when that cannot be seen. */
+    uint32_t said = edd ? dp.bytes_per_sector : 0, seen = measured_sector(d), bps = said ? said : 512;
+    if (seen) {
+        for (bps = 512; bps < seen; bps *= 2)
+            ;
+    }
+    if (bps > 4096 || (bps & (bps - 1)))
+        die("the boot disk has %u-byte sectors (INT 13h); hyboot reads disks of 512 to 4096", (unsigned)bps);
+    d->sector_size = bps;
     /* Some BIOSes report 0 or all ones for media they cannot size (and a
      * few report CHS-derived counts for USB sticks: too small, which only
-     * makes the search stricter); 2^48 sectors is beyond any disk. */
-    if ((r.eflags & EFLAGS_CF) || dp.size < 0x1a || dp.sectors == 0 || dp.sectors >= (1ull << 48) ||
-        (dp.bytes_per_sector && dp.bytes_per_sector != 512))
-        return 0;
+     * makes the search stricter); 2^48 sectors is beyond any disk. A
+     * count in sectors of another size than a read's is no count. */
+    if (!edd || dp.sectors == 0 || dp.sectors >= (1ull << 48) || (said && said != bps))
+        return;
     d->sectors = dp.sectors;
-    return d->sectors;
 }

@@ -71,7 +71,8 @@ void plat_bench_raw_read(void *buf, uint64_t bytes, uint64_t *ticks, uint32_t *c
 {
     uint32_t calls0 = s2.disk.calls;
     uint64_t t0 = rdtsc();
-    disk_read_or_die(&s2.disk, s2.vol.part_lba, (uint32_t)((bytes + 511) / 512), buf);
+    uint32_t ss = s2.disk.sector_size;
+    disk_read_or_die(&s2.disk, s2.vol.part_lba, (uint32_t)((bytes + ss - 1) / ss), buf);
     *ticks = rdtsc() - t0;
     *calls = s2.disk.calls - calls0;
 }

@@ -7,6 +7,7 @@
 #include "a20.h"
 #include "bios_layout.h"
 #include "console.h"
+#include "disk.h"
 #include "fat.h"
 #include "io.h"
 #include "loader.h"
@@ -53,16 +54,18 @@ void stage2_main(uint32_t drive)
         die("memory map full");
 
     s2.disk.drive = (uint8_t)drive;
+    disk_probe(&s2.disk);      /* the sector size, before the first read */
     if (esp_find(&s2.disk, &s2.esp))
         die("no ESP (%s, and no MBR entry of type 0xEF or 0x0C)", s2.esp.gpt_problem);
     if (s2.esp.gpt_problem)
         say("GPT not used: %s", s2.esp.gpt_problem);
-    int rc = fat_mount(&s2.vol, disk_read, &s2.disk, s2.esp.lba);
+    int rc = fat_mount_dev(&s2.vol, disk_read, &s2.disk, s2.esp.lba, s2.disk.sector_size);
     if (rc)
         die("no ESP: the partition at LBA %llu (%s) holds no FAT volume: %s",
             (unsigned long long)s2.esp.lba, s2.esp.how, fat_strerror(rc));
-    say("ESP at LBA %llu (%u MiB, via %s): FAT%d", (unsigned long long)s2.esp.lba,
-        (unsigned)(s2.esp.sectors >> 11), s2.esp.how, s2.vol.type);
+    say("ESP at LBA %llu (%u MiB, via %s): FAT%d%s", (unsigned long long)s2.esp.lba,
+        (unsigned)((s2.esp.sectors * s2.disk.sector_size) >> 20), s2.esp.how, s2.vol.type,
+        s2.disk.sector_size == 512 ? "" : ", 4096-byte sectors");
 
     struct plat_info pi = {
         .firmware = BOOT_FW_BIOS,

@@ -22,8 +22,8 @@ org 0x7c00
 %define COM1           0x3f8
 ; Sectors per AH=42h call: 32 KiB. stage2 starts 32 KiB-aligned, so no
 ; chunk crosses a 64 KiB boundary, and it stays under the 127-sector cap
-; many BIOSes have.
-%define CHUNK          64
+; many BIOSes have. (On a 4Kn disk mkimage makes stage2 one call.)
+%define CHUNK          STAGE1_CHUNK_SECTORS
 
 start:
     jmp short main                     ; bytes 0..2: jmp short + nop, as a

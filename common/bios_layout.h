@@ -32,6 +32,13 @@
 /* many BIOSes cap one AH=42h call at 127 sectors */
 #define BOUNCE_MAX_SECTORS 127
 
+/* stage1 reads stage2 in AH=42h calls of at most this many sectors (32 KiB
+ * of 512-byte ones: stage2 starts 32 KiB-aligned, so no call crosses a
+ * 64 KiB boundary). It steps its buffer 512 bytes per sector, so on a
+ * disk of 4096-byte sectors stage2 must come in one call: mkimage checks
+ * that (docs/mkimage.md, 4Kn images). */
+#define STAGE1_CHUNK_SECTORS 64
+
 /* The most stage2 may be: everything from its load address up to the
  * bounce buffer. */
 #define STAGE2_MAX_SIZE (BOUNCE_ADDR - STAGE2_LOAD_ADDR)

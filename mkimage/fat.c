@@ -18,6 +18,7 @@
 void mk_fat_init(struct mk_fat *fs)
 {
     memset(fs, 0, sizeof *fs);
+    fs->sector_size = 512;
     fs->root.is_dir = 1;
     memset(fs->label, ' ', 11);
     mk_fat_set_time(fs, 315532800);   /* 1980-01-01 00:00:00 UTC, FAT's epoch */
@@ -214,7 +215,7 @@ static uint32_t root_entries_needed(const struct mk_fat *fs)
 {
     /* 512 is what every formatter uses; more only if the root needs it. */
     uint32_t n = dir_slots(fs, &fs->root);
-    n = (uint32_t)mk_align_up(n, SECTOR / 32);
+    n = (uint32_t)mk_align_up(n, fs->sector_size / 32);
     return n < 512 ? 512 : n;
 }
 
@@ -228,15 +229,15 @@ int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, s
         }
         fs->aliased = 1;
     }
-    const char *r = mk_fat_choose(sectors, want_type, root_entries_needed(fs), &fs->g);
+    const char *r = mk_fat_choose(sectors, fs->sector_size, want_type, root_entries_needed(fs), &fs->g);
     if (r) {
         snprintf(why, whylen, "%s", r);
         return MK_FAT_ETYPE;
     }
-    uint64_t need = tree_clusters(fs, &fs->root, (uint64_t)fs->g.spc * SECTOR, fs->g.type != 32);
+    uint64_t need = tree_clusters(fs, &fs->root, (uint64_t)fs->g.spc * fs->g.bps, fs->g.type != 32);
     if (need > fs->g.clusters) {
         snprintf(why, whylen, "the files need %llu clusters of %u bytes, the FAT%d volume has %u",
-                 (unsigned long long)need, fs->g.spc * SECTOR, fs->g.type, fs->g.clusters);
+                 (unsigned long long)need, fs->g.spc * fs->g.bps, fs->g.type, fs->g.clusters);
         return MK_FAT_ENOSPC;
     }
     return MK_FAT_OK;
@@ -375,7 +376,7 @@ static void boot_sector(const struct mk_fat *fs, uint8_t *s, uint64_t hidden)
     /* The spec recommends this OEM name: some drivers are fussier
      * about anything else. */
     memcpy(b.oem, "MSWIN4.1", 8);
-    b.bytes_per_sector = SECTOR;
+    b.bytes_per_sector = (uint16_t)g->bps;
     b.sectors_per_cluster = (uint8_t)g->spc;
     b.reserved_sectors = (uint16_t)g->reserved;
     b.num_fats = (uint8_t)g->num_fats;
@@ -412,6 +413,8 @@ static void boot_sector(const struct mk_fat *fs, uint8_t *s, uint64_t hidden)
     }
     static const uint8_t not_bootable[] = { 0xcd, 0x18, 0xf4, 0xeb, 0xfd };  /* int 18h; hlt; jmp $-1 */
     memcpy(s + code, not_bootable, sizeof not_bootable);
+    /* At 510 whatever the sector size (the specification, and what
+     * Linux, fsck.fat and edk2 look at). */
     s[510] = 0x55;
     s[511] = 0xaa;
 }
@@ -431,9 +434,9 @@ static void fsinfo(const struct mk_fat *fs, uint8_t *s, uint32_t next_free)
 void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img)
 {
     const struct mk_fat_geom *g = &fs->g;
-    uint64_t base = part_lba * SECTOR;
-    struct emit e = { .fs = fs, .img = img, .next = 2, .cb = (uint64_t)g->spc * SECTOR };
-    e.data_off = base + (uint64_t)g->data_start * SECTOR;
+    const uint64_t ss = g->bps, base = part_lba * ss;
+    struct emit e = { .fs = fs, .img = img, .next = 2, .cb = (uint64_t)g->spc * ss };
+    e.data_off = base + (uint64_t)g->data_start * ss;
 
     alloc_dirs(&e, &fs->root);
     e.dir_end = e.next;
@@ -442,30 +445,30 @@ void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img)
 
     /* Reserved area: boot sector; on FAT32 also FSInfo (1) and their
      * backups (6, 7). */
-    uint8_t *res = mk_image_chunk(img, base, (uint64_t)g->reserved * SECTOR);
+    uint8_t *res = mk_image_chunk(img, base, (uint64_t)g->reserved * ss);
     boot_sector(fs, res, part_lba);
     if (g->type == 32) {
         uint32_t next_free = e.next <= g->clusters + 1 ? e.next : FAT_FSINFO_UNKNOWN;
-        fsinfo(fs, res + SECTOR, next_free);
-        memcpy(res + 6 * SECTOR, res, 2 * SECTOR);
+        fsinfo(fs, res + ss, next_free);
+        memcpy(res + 6 * ss, res, 2 * ss);
     }
 
     /* FATs: only the sectors that hold used entries are non-zero. */
-    uint64_t fat_bytes = mk_align_up(fat_table_bytes(g->type, e.next - 2), SECTOR);
-    uint8_t *fat = mk_image_chunk(img, base + (uint64_t)g->reserved * SECTOR, fat_bytes);
+    uint64_t fat_bytes = mk_align_up(fat_table_bytes(g->type, e.next - 2), ss);
+    uint8_t *fat = mk_image_chunk(img, base + (uint64_t)g->reserved * ss, fat_bytes);
     /* Entry 0 holds the media byte, entry 1 end-of-chain with the
      * "clean unmount" and "no I/O error" bits set. */
     fat_entry_set(fat, g->type, 0, fat_entry0(g->type, MK_FAT_MEDIA));
     fat_entry_set(fat, g->type, 1, fat_eoc(g->type));
     chain(fat, g->type, &fs->root);
     for (uint32_t i = 1; i < g->num_fats; i++) {
-        uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)i * g->fat_sectors) * SECTOR;
+        uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)i * g->fat_sectors) * ss;
         memcpy(mk_image_chunk(img, off, fat_bytes), fat, (size_t)fat_bytes);
     }
 
     if (g->type != 32) {
-        uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)g->num_fats * g->fat_sectors) * SECTOR;
-        e.root = mk_image_chunk(img, off, (uint64_t)g->root_sectors * SECTOR);
+        uint64_t off = base + ((uint64_t)g->reserved + (uint64_t)g->num_fats * g->fat_sectors) * ss;
+        e.root = mk_image_chunk(img, off, (uint64_t)g->root_sectors * ss);
     }
     if (e.dir_end > 2)
         e.dirs = mk_image_chunk(img, e.data_off, (uint64_t)(e.dir_end - 2) * e.cb);

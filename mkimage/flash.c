@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "mk_flash.h"
 #include "mk_blockdev.h"
+#include "mk_disk.h"
 #include "mk.h"
 
 #include <errno.h>
@@ -76,7 +77,7 @@ static int open_device(const struct bd_info *d)
     uint64_t size = 0;
     int lbs = 0;
     if (ioctl(fd, BLKGETSIZE64, &size) < 0 || ioctl(fd, BLKSSZGET, &lbs) < 0 ||
-        size != d->size || lbs != 512) {
+        size != d->size || lbs != (int)d->logical_block) {
         mk_error(d->path, "changed while it was being checked (size %llu, sector %d bytes): nothing written",
                  (unsigned long long)size, lbs);
         close(fd);
@@ -94,14 +95,15 @@ static int test_corrupt_hook(int fd)
     if (!v || !*v)
         return 0;
     uint64_t at = strtoull(v, NULL, 0);
+    /* 4 KiB: a whole sector on 512-byte and 4Kn devices alike (O_DIRECT) */
     uint8_t *sec;
-    if (posix_memalign((void **)&sec, 4096, 512))
+    if (posix_memalign((void **)&sec, 4096, 4096))
         return -1;
     int r = -1;
-    off_t base = (off_t)(at / 512 * 512);
-    if (pread(fd, sec, 512, base) == 512) {
-        sec[at % 512] ^= 0xff;
-        if (pwrite(fd, sec, 512, base) == 512 && fsync(fd) == 0)
+    off_t base = (off_t)(at / 4096 * 4096);
+    if (pread(fd, sec, 4096, base) == 4096) {
+        sec[at % 4096] ^= 0xff;
+        if (pwrite(fd, sec, 4096, base) == 4096 && fsync(fd) == 0)
             r = 0;
     }
     free(sec);
@@ -124,6 +126,11 @@ static void describe_plan(const struct fl_plan *p, const struct fl_src *s)
     fflush(stdout);
 }
 
+static int src_read_at(void *ctx, uint64_t off, void *buf, size_t len)
+{
+    return fl_src_read(ctx, off, buf, len);
+}
+
 static int flash(const struct fl_src *s, const struct mk_flash_opts *o)
 {
     struct bd_info d;
@@ -143,9 +150,18 @@ static int flash(const struct fl_src *s, const struct mk_flash_opts *o)
         mk_error(d.path, "is read-only (a write-protect switch?): nothing written");
         goto out;
     }
-    if (d.logical_block != 512) {
-        mk_error(d.path, "has %u-byte sectors: the image's partition tables count 512-byte sectors, "
-                         "so no firmware would find them there", d.logical_block);
+    /* An image's tables count sectors of the size it was made for: on a
+     * device of the other size no firmware finds them. */
+    const char *how;
+    uint32_t ss = mk_image_sector_size(src_read_at, (void *)s, s->size, d.logical_block, &how);
+    if (d.logical_block != ss) {
+        mk_error(d.path, "has %u-byte sectors, but %s was made for %u-byte sectors (%s): no firmware would find "
+                         "its partitions there; make the image with mkimage --sector-size %u",
+                 d.logical_block, s->name, ss, how, d.logical_block);
+        goto out;
+    }
+    if (s->size % ss) {
+        mk_error(d.path, "%s is not a whole number of %u-byte sectors", s->name, ss);
         goto out;
     }
     if (s->size > d.size) {
@@ -159,7 +175,7 @@ static int flash(const struct fl_src *s, const struct mk_flash_opts *o)
         old[i].start = d.part[i].start;
         old[i].sectors = d.part[i].sectors;
     }
-    if (fl_plan_make(&plan, s, d.size, old, d.nparts) < 0)
+    if (fl_plan_make(&plan, s, d.size, ss, old, d.nparts) < 0)
         goto out;
     bd_describe(&d, stdout);
     describe_plan(&plan, s);

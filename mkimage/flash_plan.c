@@ -89,8 +89,9 @@ static uint64_t data_end(const struct fl_src *s, uint64_t limit)
  * and entries. 0 no GPT, 1 GPT, -1 damaged (printed). */
 static int read_gpt(struct fl_plan *p, const struct fl_src *s, struct gpt_header *h, uint8_t **entries)
 {
+    const uint32_t ss = p->ss;
     uint8_t sec[512];
-    if (fl_src_read(s, 512, sec, sizeof sec) < 0) {
+    if (fl_src_read(s, ss, sec, sizeof sec) < 0) {
         mk_error(s->name, "cannot read the image");
         return -1;
     }
@@ -99,16 +100,16 @@ static int read_gpt(struct fl_plan *p, const struct fl_src *s, struct gpt_header
     if (h->signature != GPT_SIGNATURE)
         return 0;
     const char *why = gpt_header_check(h, 1);
-    uint64_t sectors = s->size / 512;
+    uint64_t sectors = s->size / ss;
     uint64_t bytes = (uint64_t)h->entry_count * h->entry_size;
-    if (!why && (h->last_usable_lba >= sectors - 1 || h->entries_lba + (bytes + 511) / 512 > h->first_usable_lba))
+    if (!why && (h->last_usable_lba >= sectors - 1 || h->entries_lba + (bytes + ss - 1) / ss > h->first_usable_lba))
         why = "its usable area or entries lie outside the image";
     if (why) {
         mk_error(s->name, "primary GPT: %s (see mkimage --inspect %s)", why, s->name);
         return -1;
     }
     *entries = mk_zalloc((size_t)bytes);
-    if (fl_src_read(s, h->entries_lba * 512, *entries, (size_t)bytes) < 0) {
+    if (fl_src_read(s, h->entries_lba * ss, *entries, (size_t)bytes) < 0) {
         mk_error(s->name, "cannot read the image");
         return -1;
     }
@@ -119,17 +120,18 @@ static int read_gpt(struct fl_plan *p, const struct fl_src *s, struct gpt_header
     return 1;
 }
 
-int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size,
+int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size, uint32_t ss,
                  const struct fl_old_part *old, size_t nold)
 {
     memset(p, 0, sizeof *p);
     p->dev_size = dev_size;
     p->img_size = s->size;
+    p->ss = ss;
     if (s->size > dev_size) {
         mk_error(s->name, "the image does not fit on the device");
         return -1;
     }
-    uint64_t dev_sectors = dev_size / 512;
+    uint64_t dev_sectors = dev_size / ss;
     if (fl_src_read(s, 0, p->mbr, sizeof p->mbr) < 0) {
         mk_error(s->name, "cannot read the image");
         return -1;
@@ -142,10 +144,10 @@ int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size,
         free(entries);
         return -1;
     }
-    uint64_t limit = s->size, min_end = 512, backup_off = dev_size;
+    uint64_t limit = s->size, min_end = ss, backup_off = dev_size;
     uint64_t entry_bytes = 0;
     if (g) {
-        if (mk_gpt_relocate(&h, dev_sectors, &prim, &back) < 0) {
+        if (mk_gpt_relocate(&h, dev_sectors, ss, &prim, &back) < 0) {
             free(entries);
             mk_error(s->name, "the image's partitions do not fit on the device");
             return -1;
@@ -154,12 +156,12 @@ int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size,
         memcpy(p->primary, &prim, sizeof prim);
         p->backup_lba = back.my_lba;
         entry_bytes = (uint64_t)h.entry_count * h.entry_size;
-        backup_off = back.entries_lba * 512;
+        backup_off = back.entries_lba * ss;
         /* Everything after the last usable LBA is the image's own backup
          * GPT, which the relocated one replaces. */
-        limit = (h.last_usable_lba + 1) * 512;
-        min_end = h.first_usable_lba * 512;
-        p->mbr_grown = mk_mbr_grow_protective(p->mbr, s->size / 512, dev_sectors);
+        limit = (h.last_usable_lba + 1) * ss;
+        min_end = h.first_usable_lba * ss;
+        p->mbr_grown = mk_mbr_grow_protective(p->mbr, s->size / ss, dev_sectors);
     }
 
     uint64_t end = max64(data_end(s, limit), min_end);
@@ -172,7 +174,7 @@ int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size,
         backup_start = max64(max64(backup_off / ALIGN * ALIGN, end), tail);
         p->tail = mk_zalloc((size_t)(dev_size - backup_start));
         memcpy(p->tail + (backup_off - backup_start), entries, (size_t)entry_bytes);
-        memcpy(p->tail + (dev_size - 512 - backup_start), &back, sizeof back);
+        memcpy(p->tail + (dev_size - ss - backup_start), &back, sizeof back);
     }
     free(entries);
 
@@ -208,8 +210,8 @@ void fl_plan_free(struct fl_plan *p)
     p->n = 0;
 }
 
-/* Copies the part of sector `data` (512 bytes at byte sec_off of the
- * device) that falls in [off, off+len) over buf. */
+/* Copies the part of `data` (512 bytes at byte sec_off of the device: the
+ * start of a sector) that falls in [off, off+len) over buf. */
 static void overlay(uint8_t *buf, uint64_t off, size_t len, uint64_t sec_off, const uint8_t *data)
 {
     uint64_t a = max64(off, sec_off), b = min64(off + len, sec_off + 512);
@@ -232,7 +234,7 @@ int fl_plan_fill(const struct fl_plan *p, const struct fl_src *s, const struct f
             return -1;
         overlay(buf, off, len, 0, p->mbr);
         if (p->gpt)
-            overlay(buf, off, len, 512, p->primary);
+            overlay(buf, off, len, p->ss, p->primary);
         return 0;
     }
     return -1;

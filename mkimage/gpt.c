@@ -37,17 +37,17 @@ void mk_gpt_entries(const struct mk_layout *l, uint8_t entries[GPT_ENTRIES_BYTES
 
 void mk_gpt_header(const struct mk_layout *l, uint32_t entries_crc32, int backup, struct gpt_header *h)
 {
-    uint64_t last = l->total_sectors - 1;
+    uint64_t last = l->total_sectors - 1, nent = mk_gpt_entry_sectors(l->sector_size);
     memset(h, 0, sizeof *h);
     h->signature = GPT_SIGNATURE;
     h->revision = GPT_REVISION;
     h->header_size = GPT_HEADER_SIZE;
     h->my_lba = backup ? last : 1;
     h->alternate_lba = backup ? 1 : last;
-    h->first_usable_lba = 2 + GPT_ENTRIES_BYTES / 512;
+    h->first_usable_lba = 2 + nent;
     h->last_usable_lba = l->last_usable;
     memcpy(h->disk_guid, l->disk_guid, 16);
-    h->entries_lba = backup ? last - GPT_ENTRIES_BYTES / 512 : 2;
+    h->entries_lba = backup ? last - nent : 2;
     h->entry_count = GPT_ENTRY_COUNT;
     h->entry_size = GPT_ENTRY_SIZE;
     h->entries_crc32 = entries_crc32;

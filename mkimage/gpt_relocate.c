@@ -9,10 +9,10 @@
 
 #include <string.h>
 
-int mk_gpt_relocate(const struct gpt_header *img, uint64_t dev_sectors,
+int mk_gpt_relocate(const struct gpt_header *img, uint64_t dev_sectors, uint32_t ss,
                     struct gpt_header *primary, struct gpt_header *backup)
 {
-    uint64_t entry_sectors = ((uint64_t)img->entry_count * img->entry_size + 511) / 512;
+    uint64_t entry_sectors = gpt_entry_sectors(img, ss);
     uint64_t last = dev_sectors - 1;
     if (dev_sectors < entry_sectors + 2 || last - entry_sectors - 1 < img->last_usable_lba)
         return -1;

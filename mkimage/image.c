@@ -390,8 +390,11 @@ static int write_device(const struct mk_image *img, const struct mk_chunk *s, co
             pos = s[i].off + s[i].len;
         }
     }
-    if ((uint64_t)dev_size > img->size + 33 * SECTOR &&
-        pwrite_all(fd, zeros, 33 * SECTOR, (uint64_t)dev_size - 33 * SECTOR) < 0)
+    /* An old backup GPT: 33 sectors of 512 bytes, or 5 of 4096 (20 KiB,
+     * the larger) on a 4Kn disk. */
+    const uint64_t old_gpt = 5 * 4096;
+    if ((uint64_t)dev_size > img->size + old_gpt &&
+        pwrite_all(fd, zeros, old_gpt, (uint64_t)dev_size - old_gpt) < 0)
         goto fail;
     if (fsync(fd) < 0)
         goto fail;

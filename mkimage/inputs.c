@@ -56,15 +56,32 @@ static int input(const char *path, uint64_t max, struct mk_blob *b, const char *
     return MK_EXIT_OK;
 }
 
-static uint16_t efi_machine;
 static const char *efi_check(const uint8_t *data, uint64_t size)
 {
-    return pe_check(data, (size_t)size, efi_machine, NULL);
+    return pe_check(data, (size_t)size, PE_MACHINE_X64, NULL);
 }
 
+static const char *efi32_check(const uint8_t *data, uint64_t size)
+{
+    return pe_check(data, (size_t)size, PE_MACHINE_I386, NULL);
+}
+
+/* The BIOS boot partition's room, and on a 4Kn image what stage1 can
+ * load: it reads stage2 in calls of at most 64 sectors, moving its buffer
+ * 512 bytes per sector, so with 4096-byte sectors only a stage2 that one
+ * call reads (at most 64 sectors) lands where it belongs. */
+static uint32_t room_sector_size;
 static const char *stage2_room_check(const uint8_t *data, uint64_t size)
 {
-    return mk_stage2_check(data, size, (uint64_t)(MK_ESP_FIRST_LBA - MK_BIOS_FIRST_LBA) * SECTOR);
+    static char why[200];
+    uint32_t ss = room_sector_size;
+    if (ss > 512 && size > (uint64_t)MK_STAGE1_CALL_SECTORS * ss) {
+        snprintf(why, sizeof why, "%llu bytes: on a %u-byte-sector image stage1 loads at most %u sectors "
+                 "(%u KiB) in its one read", (unsigned long long)size, ss, MK_STAGE1_CALL_SECTORS,
+                 MK_STAGE1_CALL_SECTORS * ss / 1024);
+        return why;
+    }
+    return mk_stage2_check(data, size, (mk_esp_first_lba(ss) - mk_bios_first_lba(ss)) * ss);
 }
 
 /* Modules land in /boot under their own file name; the name must be one
@@ -114,11 +131,14 @@ static void *hash_inputs(void *arg)
         mk_sha256(p->modules[i].blob.data, p->modules[i].blob.size, p->modules[i].sha256);
     if (p->o->seed)
         return NULL;                /* the seed is given: no digests needed */
-    const struct mk_blob *fixed[3] = { &p->efi, &p->stage1, &p->stage2 };
-    for (int i = 0; i < 3; i++)
+    const struct mk_blob *fixed[MK_DIGEST_FILES] = {
+        [MK_DIGEST_EFI] = &p->efi, [MK_DIGEST_STAGE1] = &p->stage1,
+        [MK_DIGEST_STAGE2] = &p->stage2, [MK_DIGEST_EFI32] = &p->efi32,
+    };
+    for (int i = 0; i < MK_DIGEST_FILES; i++)
         p->digests[i] = mk_bulk_digest(fixed[i]);
     for (size_t i = 0; i < p->o->nfiles; i++)
-        p->digests[3 + i] = mk_bulk_digest(&p->files[i]);
+        p->digests[MK_DIGEST_FILES + i] = mk_bulk_digest(&p->files[i]);
     return NULL;
 }
 
@@ -127,15 +147,17 @@ int mk_inputs_read(struct mk_plan *p, const struct mk_opts *o)
     if (input(o->kernel, MK_FILE_MAX, &p->kernel, "kernel", mk_kernel_check))
         return MK_EXIT_FAIL;
     mk_sha256(p->kernel.data, p->kernel.size, p->kernel_sha256);
+    room_sector_size = p->layout.sector_size;
     if (o->stage1) {
         if (input(o->stage1, MK_FILE_MAX, &p->stage1, "stage1", mk_stage1_check) ||
             input(o->stage2, MK_FILE_MAX, &p->stage2, "stage2", stage2_room_check))
             return MK_EXIT_FAIL;
-        p->stage2_sectors = (uint32_t)mk_div_up(p->stage2.size, SECTOR);
+        p->stage2_sectors = (uint32_t)mk_div_up(p->stage2.size, p->layout.sector_size);
         p->layout.has_bios_part = 1;
     }
-    efi_machine = p->efi_machine;
     if (o->efi && input(o->efi, MK_FILE_MAX, &p->efi, "EFI loader", efi_check))
+        return MK_EXIT_FAIL;
+    if (o->efi32 && input(o->efi32, MK_FILE_MAX, &p->efi32, "32-bit EFI loader", efi32_check))
         return MK_EXIT_FAIL;
     p->files = mk_zalloc((o->nfiles + 1) * sizeof *p->files);
     for (size_t i = 0; i < o->nfiles; i++)
@@ -148,7 +170,7 @@ int mk_inputs_read(struct mk_plan *p, const struct mk_opts *o)
         if (module_dest(p, i) || mk_blob_open(m->spec->src, MK_FILE_MAX, &m->blob) < 0)
             return MK_EXIT_FAIL;
     }
-    p->digests = mk_zalloc((3 + o->nfiles) * sizeof *p->digests);
+    p->digests = mk_zalloc((MK_DIGEST_FILES + o->nfiles) * sizeof *p->digests);
     p->hasher_running = pthread_create(&p->hasher, NULL, hash_inputs, p) == 0;
     if (!p->hasher_running)
         hash_inputs(p);             /* no thread: do it here */

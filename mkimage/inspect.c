@@ -28,7 +28,7 @@
 
 #include "utf8.h"
 
-static const char *const path_name[2] = { "BIOS", "UEFI" };
+static const char *const path_name[NPATHS] = { "BIOS", "UEFI", "UEFI (32-bit)" };
 
 /* ---- reporting ------------------------------------------------------------- */
 
@@ -57,11 +57,13 @@ void problem(struct inspect *in, int paths, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* "UEFI" alone is both UEFI paths or the 64-bit one (the summary
+     * has a line for each). */
     fprintf(in->out, "  PROBLEM%s: %s\n",
-            paths == PATH_BOTH ? " (BIOS+UEFI)" : paths == PATH_BIOS ? " (BIOS)" :
-            paths == PATH_UEFI ? " (UEFI)" : "", msg);
+            (paths & PATH_BIOS) && (paths & PATH_UEFI) ? " (BIOS+UEFI)" : paths == PATH_BIOS ? " (BIOS)" :
+            paths == PATH_UEFI32 ? " (UEFI 32-bit)" : paths & PATH_UEFI ? " (UEFI)" : "", msg);
     in->problems++;
-    for (int p = 0; p < 2; p++) {
+    for (int p = 0; p < NPATHS; p++) {
         if (!(paths & (1 << p)))
             continue;
         if (!in->broken[p]++)
@@ -114,8 +116,8 @@ int read_sectors(struct inspect *in, uint64_t lba, uint32_t count, void *buf)
     if (lba > in->sectors || count > in->sectors - lba)
         return ERANGE;
     uint8_t *p = buf;
-    size_t left = (size_t)count * 512;
-    off_t off = (off_t)(lba * 512);
+    size_t left = (size_t)count * in->ss;
+    off_t off = (off_t)(lba * in->ss);
     while (left) {
         ssize_t n = pread(in->fd, p, left, off);
         if (n < 0 && errno == EINTR)
@@ -143,6 +145,12 @@ const char *read_error(int rc)
 
 /* ---- the image ------------------------------------------------------------------ */
 
+static int read_at(void *ctx, uint64_t off, void *buf, size_t len)
+{
+    struct inspect *in = ctx;
+    return pread(in->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
+}
+
 static int open_image(struct inspect *in)
 {
     /* O_NONBLOCK: a FIFO must be refused, not waited on. */
@@ -163,20 +171,34 @@ static int open_image(struct inspect *in)
         if (ioctl(in->fd, BLKGETSIZE64, &dev_bytes) == 0)
             bytes = dev_bytes;
     }
-    in->sectors = bytes / 512;
-
-    say(in, "image %s: %" PRIu64 " bytes%s%s%s, %" PRIu64 " sectors of 512%s\n", shown(in->path), bytes,
-        bytes >= 1024 ? " (" : "", bytes >= 1024 ? size_text(bytes) : "", bytes >= 1024 ? ")" : "",
-        in->sectors, S_ISBLK(st.st_mode) ? ", block device" : "");
     if (S_ISBLK(st.st_mode)) {
         int lsz = 0;
-        if (ioctl(in->fd, BLKSSZGET, &lsz) == 0 && lsz != 512)
-            problem(in, PATH_BOTH, "the device has %d-byte logical sectors; the image is laid out "
-                    "for 512 (firmware looks for the GPT at byte %d and will not find it)", lsz, lsz);
+        if (ioctl(in->fd, BLKSSZGET, &lsz) == 0 && lsz >= 512)
+            in->dev_ss = (uint32_t)lsz;
     }
-    if (bytes % 512)
-        note(in, "size is not a multiple of 512; the last %u bytes are ignored", (unsigned)(bytes % 512));
-    if (in->sectors < 68) {
+    const char *how;
+    in->ss = mk_image_sector_size(read_at, in, bytes, in->dev_ss, &how);
+    in->sectors = bytes / in->ss;
+
+    say(in, "image %s: %" PRIu64 " bytes%s%s%s, %" PRIu64 " sectors of %" PRIu32 "%s\n", shown(in->path), bytes,
+        bytes >= 1024 ? " (" : "", bytes >= 1024 ? size_text(bytes) : "", bytes >= 1024 ? ")" : "",
+        in->sectors, in->ss, S_ISBLK(st.st_mode) ? ", block device" : "");
+    say(in, "  sector size %" PRIu32 " bytes (%s)", in->ss, how);
+    if (in->dev_ss)
+        say(in, "; the device's logical sectors: %" PRIu32 " bytes", in->dev_ss);
+    say(in, "\n");
+    /* The classic mistake: an image for one sector size dd'd onto a disk
+     * of the other. Firmware reads LBA 1 at byte dev_ss and finds no GPT;
+     * the rest of the report is the image as it was made. */
+    if (in->dev_ss && in->dev_ss != in->ss)
+        problem(in, PATH_BOTH, "the device has %" PRIu32 "-byte logical sectors but the image on it was made for "
+                "%" PRIu32 "-byte sectors: firmware looks for the GPT at byte %" PRIu32 " and will not find it "
+                "(write an image made with mkimage --sector-size %" PRIu32 ")", in->dev_ss, in->ss, in->dev_ss,
+                in->dev_ss);
+    if (bytes % in->ss)
+        note(in, "size is not a multiple of %" PRIu32 "; the last %u bytes are ignored", in->ss,
+             (unsigned)(bytes % in->ss));
+    if (in->sectors < 2 * (2 + GPT_ENTRIES_BYTES / in->ss)) {
         problem(in, PATH_BOTH, "too small to hold an MBR and two GPTs");
         return -1;
     }
@@ -186,7 +208,7 @@ static int open_image(struct inspect *in)
 static void summary(struct inspect *in)
 {
     say(in, "\n");
-    for (int p = 0; p < 2; p++) {
+    for (int p = 0; p < NPATHS; p++) {
         if (in->broken[p] && in->installed[p] != 0)
             say(in, "%s boot: BROKEN: %s%s\n", path_name[p], in->reason[p],
                 in->broken[p] > 1 ? " (and more above)" : "");
@@ -197,7 +219,7 @@ static void summary(struct inspect *in)
         else
             say(in, "%s boot: ok\n", path_name[p]);
     }
-    if (in->installed[0] == 0 && in->installed[1] == 0)
+    if (in->installed[0] == 0 && in->installed[1] == 0 && in->installed[2] == 0)
         problem(in, 0, "neither a BIOS nor a UEFI boot path is installed");
     if (in->problems)
         say(in, "inspect: %d problem%s\n", in->problems, in->problems == 1 ? "" : "s");
@@ -210,7 +232,7 @@ int inspect_image(const char *path, FILE *out)
     struct inspect *in = mk_zalloc(sizeof *in);
     in->out = out;
     in->path = path;
-    in->installed[0] = in->installed[1] = -1;
+    in->installed[0] = in->installed[1] = in->installed[2] = -1;
 
     if (open_image(in) == 0) {
         check_mbr(in);

@@ -63,11 +63,13 @@ static struct mbr_part mbr_entry(const struct inspect *in, int i)
 void check_mbr(struct inspect *in)
 {
     say(in, "\nMBR (LBA 0)\n");
-    int rc = read_sectors(in, 0, 1, in->mbr);
+    uint8_t lba0[MK_SECTOR_MAX];
+    int rc = read_sectors(in, 0, 1, lba0);
     if (rc) {
         problem(in, PATH_BOTH, "cannot read LBA 0: %s", read_error(rc));
         return;
     }
+    memcpy(in->mbr, lba0, sizeof in->mbr);
     in->mbr_valid = in->mbr[MBR_SIG_OFFSET] == 0x55 && in->mbr[MBR_SIG_OFFSET + 1] == 0xaa;
     uint32_t disk_sig;
     memcpy(&disk_sig, in->mbr + MBR_DISK_SIG_OFFSET, 4);
@@ -175,7 +177,7 @@ static uint8_t scratch[32 * 512];
 
 static struct gpt_disk image_disk(struct inspect *in)
 {
-    struct gpt_disk d = { read_fn, in, in->sectors, 512, scratch, sizeof scratch };
+    struct gpt_disk d = { read_fn, in, in->sectors, in->ss, scratch, sizeof scratch };
     return d;
 }
 
@@ -230,7 +232,7 @@ static void check_entries(struct inspect *in)
         uint64_t count = e.last_lba >= e.first_lba ? e.last_lba - e.first_lba + 1 : 0;
         say(in, "  partition %" PRIu32 ": %s, LBA %" PRIu64 "..%" PRIu64 " (%s), name \"%s\"\n", i + 1,
             is_esp ? "EFI system" : is_bios ? "BIOS boot" : type, e.first_lba, e.last_lba,
-            size_text(count * 512), shown(name));
+            size_text(count * in->ss), shown(name));
         say(in, "    type %s, GUID %s\n", type, uniq);
 
         if (e.last_lba < e.first_lba || e.first_lba < h->first_usable_lba || e.last_lba > h->last_usable_lba) {
@@ -251,7 +253,7 @@ static void check_entries(struct inspect *in)
         }
         if (is_esp && !in->esp[1].found) {
             in->esp[1] = (struct esp_place){ 1, e.first_lba, count, "GPT" };
-            if (e.first_lba % 2048)
+            if ((e.first_lba * in->ss) % MK_ESP_OFFSET)
                 note(in, "the ESP does not start on a 1 MiB boundary");
         }
         if (is_bios && !in->have_bios_part) {
@@ -340,7 +342,7 @@ void check_gpt(struct inspect *in)
         in->entries = prim_entries;
         free(back_entries);
         if (prim.entries_lba < 2 ||
-            prim.entries_lba + gpt_entry_sectors(&prim, 512) > prim.first_usable_lba)
+            prim.entries_lba + gpt_entry_sectors(&prim, in->ss) > prim.first_usable_lba)
             problem(in, 0, "primary GPT entries overlap the usable area");
     } else if (!bwhy) {
         say(in, "  (using the backup for the checks below, as firmware would)\n");
@@ -393,7 +395,7 @@ void locate_esp(struct inspect *in)
     const char *gpt_problem = in->located.protective ? in->located.gpt_problem : NULL;
     if (in->esp[0].found && in->installed[0] != 0)
         say(in, "  stage2 finds it at LBA %" PRIu64 " (%s) through the %s%s%s\n", in->esp[0].lba,
-            size_text(in->esp[0].sectors * 512), in->esp[0].how, gpt_problem ? "; primary GPT not used: " : "",
+            size_text(in->esp[0].sectors * in->ss), in->esp[0].how, gpt_problem ? "; primary GPT not used: " : "",
             gpt_problem ? gpt_problem : "");
     else if (in->installed[0] != 0)
         problem(in, PATH_BIOS, "stage2 finds no ESP: %s%s%s", in->located.gpt_problem ? in->located.gpt_problem : "no GPT",
@@ -401,13 +403,13 @@ void locate_esp(struct inspect *in)
                 in->located.backup_problem ? in->located.backup_problem : "");
     if (in->esp[1].found)
         say(in, "  UEFI firmware finds it at LBA %" PRIu64 " (%s) through the %s\n", in->esp[1].lba,
-            size_text(in->esp[1].sectors * 512), in->mbr_only ? in->esp[1].how : in->gpt.my_lba == 1 ? "GPT" : "backup GPT");
+            size_text(in->esp[1].sectors * in->ss), in->mbr_only ? in->esp[1].how : in->gpt.my_lba == 1 ? "GPT" : "backup GPT");
     if (in->esp[0].found && in->esp[1].found && in->esp[0].lba != in->esp[1].lba)
         problem(in, 0, "stage2 and UEFI firmware use different ESPs (LBA %" PRIu64 " and %" PRIu64 ")",
                 in->esp[0].lba, in->esp[1].lba);
     for (int p = 0; p < 2; p++)
         if (in->esp[p].found && in->esp[p].lba + in->esp[p].sectors > in->sectors)
-            problem(in, 1 << p, "the ESP ends beyond the image (LBA %" PRIu64 " > %" PRIu64 ")",
+            problem(in, p ? PATH_UEFI : PATH_BIOS, "the ESP ends beyond the image (LBA %" PRIu64 " > %" PRIu64 ")",
                     in->esp[p].lba + in->esp[p].sectors, in->sectors);
     if (!in->esp[0].found && !in->esp[1].found)
         problem(in, PATH_BOTH, "no ESP found (neither a GPT nor an MBR entry)");
@@ -441,7 +443,12 @@ void check_stage2(struct inspect *in)
             break;
         }
 
-    uint8_t sec[512];
+    /* stage1 steps its buffer 512 bytes per sector: with larger sectors
+     * only a stage2 it reads in one call lands where it belongs. */
+    if (in->ss > 512 && n > MK_STAGE1_CALL_SECTORS)
+        problem(in, PATH_BIOS, "stage2 is %" PRIu64 " sectors of %" PRIu32 " bytes: stage1 reads at most %u of them "
+                "in its one call", n, in->ss, MK_STAGE1_CALL_SECTORS);
+    uint8_t sec[MK_SECTOR_MAX];
     int rc = read_sectors(in, lba, 1, sec);
     if (rc) {
         problem(in, PATH_BIOS, "cannot read stage2: %s", read_error(rc));
@@ -449,7 +456,7 @@ void check_stage2(struct inspect *in)
     }
     struct stage2_header h;
     char why[200];
-    if (stage2_check(sec, n * 512, &h, why, sizeof why)) {
+    if (stage2_check(sec, n * in->ss, &h, why, sizeof why)) {
         problem(in, PATH_BIOS, "no usable stage2 at LBA %" PRIu64 ": %s", lba, why);
         return;
     }

@@ -90,7 +90,7 @@ static uint8_t *read_whole(struct esp_check *e, const char *path, struct fat_fil
 
 static void volume_label(struct esp_check *e, char label[12])
 {
-    uint8_t sec[512];
+    uint8_t sec[MK_SECTOR_MAX];
     struct fat_ext_tail t;
     label[0] = 0;
     if (read_sectors(e->in, e->lba, 1, sec))
@@ -112,7 +112,7 @@ static void compare_fats(struct esp_check *e)
     const struct fat_vol *v = &e->vol;
     if (v->num_fats < 2 || !v->mirrored)
         return;
-    uint32_t spv = v->bytes_per_sector / 512, chunk = 256;   /* logical sectors per read */
+    uint32_t spv = v->bytes_per_sector / e->in->ss, chunk = 256;   /* FAT sectors per read */
     uint8_t *a = malloc((size_t)chunk * v->bytes_per_sector), *b = malloc((size_t)chunk * v->bytes_per_sector);
     uint64_t differ = 0, first = 0;
     int err = 0;
@@ -155,7 +155,7 @@ static int walk_cb(void *ctx, enum fat_walk_what what, const char *path, const s
 static int mount_esp(struct esp_check *e)
 {
     struct inspect *in = e->in;
-    int rc = fat_mount(&e->vol, read_fn, in, e->lba);
+    int rc = fat_mount_dev(&e->vol, read_fn, in, e->lba, in->ss);
     if (rc) {
         if (rc == FAT_EIO)
             problem(in, e->paths, "cannot read the ESP boot sector: %s", read_error(e->vol.last_error));
@@ -166,16 +166,17 @@ static int mount_esp(struct esp_check *e)
     const struct fat_vol *v = &e->vol;
     char label[12];
     volume_label(e, label);
-    uint64_t vol_sectors = v->total_sectors * (v->bytes_per_sector / 512);
+    uint64_t vol_sectors = v->total_sectors * (v->bytes_per_sector / in->ss);
     say(in, "  FAT%d, %" PRIu32 "-byte sectors, cluster size %s, %" PRIu32 " clusters, %s, label \"%s\"\n", v->type,
         v->bytes_per_sector, size_text((uint64_t)v->sectors_per_cluster * v->bytes_per_sector), v->clusters,
-        size_text(vol_sectors * 512), shown(label));
+        size_text(vol_sectors * in->ss), shown(label));
     if (vol_sectors > e->sectors)
         problem(in, e->paths, "the FAT volume (%" PRIu64 " sectors) is larger than its partition (%" PRIu64 ")",
                 vol_sectors, e->sectors);
-    else if (e->sectors - vol_sectors >= 2048)
-        note(in, "the FAT volume covers %s of the %s partition", size_text(vol_sectors * 512), size_text(e->sectors * 512));
-    const char *quirk = mk_esp_size_quirk(e->sectors * 512, v->type);
+    else if ((e->sectors - vol_sectors) * in->ss >= MK_ESP_OFFSET)
+        note(in, "the FAT volume covers %s of the %s partition", size_text(vol_sectors * in->ss),
+             size_text(e->sectors * in->ss));
+    const char *quirk = mk_esp_size_quirk(e->sectors * in->ss, v->type);
     if (quirk)
         note(in, "%s", quirk);
     return 0;
@@ -183,33 +184,39 @@ static int mount_esp(struct esp_check *e)
 
 /* ---- boot files -------------------------------------------------------------------- */
 
-static void check_loader(struct esp_check *e)
+/* The loader firmware of one kind starts (pe.h): BOOTX64.EFI on 64-bit
+ * UEFI (path PATH_UEFI64, summary line 1), BOOTIA32.EFI on 32-bit UEFI
+ * (PATH_UEFI32, line 2). */
+static void check_loader(struct esp_check *e, uint16_t machine)
 {
     struct inspect *in = e->in;
-    const char *path = pe_removable_path(PE_MACHINE_X64);
+    const char *path = pe_removable_path(machine);
+    int bit = machine == PE_MACHINE_X64 ? PATH_UEFI64 : PATH_UEFI32, line = machine == PE_MACHINE_X64 ? 1 : 2;
     struct fat_file f, dir;
     int rc = fat_open(&e->vol, path, &f);
     if (rc == FAT_ENOENT || rc == FAT_ENOTDIR) {
-        /* A BIOS-only image has no /EFI at all; a missing loader next to
-         * an /EFI folder is damage. */
-        if (fat_open(&e->vol, "/EFI", &dir) == FAT_OK) {
-            in->installed[1] = 1;
-            problem(in, PATH_UEFI, "%s is missing: UEFI firmware has nothing to start", path);
+        /* A BIOS-only image has no /EFI at all, and most have no
+         * BOOTIA32.EFI; an /EFI folder without either loader is damage. */
+        if (machine == PE_MACHINE_X64 && fat_open(&e->vol, "/EFI", &dir) == FAT_OK &&
+            fat_open(&e->vol, pe_removable_path(PE_MACHINE_I386), &dir) != FAT_OK) {
+            in->installed[line] = 1;
+            problem(in, bit, "%s is missing: UEFI firmware has nothing to start", path);
         } else {
-            in->installed[1] = 0;
+            in->installed[line] = 0;
         }
         return;
     }
-    in->installed[1] = 1;
-    uint8_t *pe = read_whole(e, path, &f, PATH_UEFI);
+    in->installed[line] = 1;
+    uint8_t *pe = read_whole(e, path, &f, bit);
     if (!pe)
         return;
     struct pe_info info;
-    const char *why = pe_check(pe, f.size, PE_MACHINE_X64, &info);
+    const char *why = pe_check(pe, f.size, machine, &info);
     if (why)
-        problem(in, PATH_UEFI, "%s: %s", path, why);
+        problem(in, bit, "%s: %s", path, why);
     else
-        say(in, "  %s: PE32+ %s EFI application, %" PRIu32 " bytes\n", path, pe_machine_name(info.machine), f.size);
+        say(in, "  %s: %s %s EFI application, %" PRIu32 " bytes\n", path,
+            info.magic == PE_OPT_MAGIC_PE32PLUS ? "PE32+" : "PE32", pe_machine_name(info.machine), f.size);
     free(pe);
 }
 
@@ -270,8 +277,10 @@ static uint8_t *check_hashed(struct esp_check *e, const char *what, const char *
 static void check_boot_files(struct esp_check *e)
 {
     struct inspect *in = e->in;
-    if (e->paths & PATH_UEFI)
-        check_loader(e);
+    if (e->paths & PATH_UEFI) {
+        check_loader(e, PE_MACHINE_X64);
+        check_loader(e, PE_MACHINE_I386);
+    }
     struct boot_cfg *cfg = mk_zalloc(sizeof *cfg);
     check_bootcfg(e, cfg);
 

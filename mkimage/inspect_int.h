@@ -15,10 +15,17 @@
 #include "gpt.h"
 #include "mbr.h"
 #include "mk.h"
+#include "mk_disk.h"
 
-#define PATH_BIOS 1
-#define PATH_UEFI 2
-#define PATH_BOTH (PATH_BIOS | PATH_UEFI)
+/* Firmware paths: BIOS (stage1, stage2), UEFI on 64-bit firmware
+ * (BOOTX64.EFI) and on 32-bit firmware (BOOTIA32.EFI). PATH_UEFI is
+ * both UEFI paths: everything up to the loader file is shared. */
+#define PATH_BIOS   1
+#define PATH_UEFI64 2
+#define PATH_UEFI32 4
+#define PATH_UEFI   (PATH_UEFI64 | PATH_UEFI32)
+#define PATH_BOTH   (PATH_BIOS | PATH_UEFI)
+#define NPATHS      3
 #define REASON_MAX 240
 
 /* Where one firmware path finds the ESP. */
@@ -32,14 +39,16 @@ struct inspect {
     FILE       *out;
     const char *path;
     int         fd;
-    uint64_t    sectors;          /* whole 512-byte sectors in the image */
+    uint32_t    ss;               /* the image's sector size (512 or 4096), from its contents */
+    uint32_t    dev_ss;           /* a block device's logical sector size (0: a file) */
+    uint64_t    sectors;          /* whole sectors of ss bytes in the image */
 
     int  problems;
-    int  broken[2];               /* problems per firmware path */
-    char reason[2][REASON_MAX];   /* the first one, for the summary */
-    int  installed[2];            /* 1 yes, 0 no, -1 cannot tell */
+    int  broken[NPATHS];          /* problems per firmware path */
+    char reason[NPATHS][REASON_MAX];   /* the first one, for the summary */
+    int  installed[NPATHS];       /* 1 yes, 0 no, -1 cannot tell */
 
-    uint8_t mbr[512];
+    uint8_t mbr[512];             /* the first 512 bytes of LBA 0 */
     int     mbr_valid;            /* 55AA present */
     int     stage1;               /* hyboot stage1 patch record found */
     int     mbr_only;             /* a valid MBR without a 0xEE entry */
@@ -69,7 +78,8 @@ const char *shown(const char *s);
 /* "64 MiB" etc. (mk_format_size), likewise short-lived. */
 const char *size_text(uint64_t bytes);
 
-/* Reads whole 512-byte sectors: 0, or an errno (ERANGE: past the end). */
+/* Reads whole sectors of in->ss bytes: 0, or an errno (ERANGE: past the
+ * end). */
 int read_sectors(struct inspect *in, uint64_t lba, uint32_t count, void *buf);
 int read_fn(void *ctx, uint64_t lba, uint32_t count, void *buf);
 const char *read_error(int rc);

@@ -31,6 +31,7 @@ static void usage(FILE *out)
 "inputs:\n"
 "  --kernel FILE         ELF64 x86-64 kernel          -> /boot/kernel.elf\n"
 "  --efi FILE            UEFI loader (PE32+ x86-64)   -> /EFI/BOOT/BOOTX64.EFI\n"
+"  --efi32 FILE          UEFI loader for 32-bit firmware (PE32 i386) -> /EFI/BOOT/BOOTIA32.EFI\n"
 "  --stage1 FILE         MBR boot code (440 bytes, patched with where stage2 is)\n"
 "  --stage2 FILE         BIOS stage2                  -> BIOS boot partition\n"
 "  --file SRC=DEST       any extra file onto the ESP (repeatable; folders are created)\n"
@@ -45,6 +46,8 @@ static void usage(FILE *out)
 "  -c, --config RECIPE   read settings from RECIPE (\"key = value\" lines, keys as below)\n"
 "  --size SIZE           image size, e.g. 2M, 64M, 8G, 3T (default 64M; sparse)\n"
 "  --fat 12|16|32|auto   ESP FAT type (default auto: FAT32 when the cluster count allows)\n"
+"  --sector-size 512|4096  logical sector size of the target disk (default 512; 4096 for\n"
+"                        4Kn disks: MBR, GPT, partitions and FAT in 4096-byte LBAs)\n"
 "  --label NAME          ESP volume label (default HYBOOT)\n"
 "  --mbr MODE            hybrid (default: 0xEE + active ESP entry), protective (0xEE only),\n"
 "                        or mbr-only (no GPT; for CSMs that will not boot GPT media)\n"
@@ -76,6 +79,7 @@ enum {
     OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
     OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
     OPT_PRINT, OPT_INSPECT, OPT_MODULE, OPT_WRITE_DEVICE, OPT_YES, OPT_ALLOW_FIXED,
+    OPT_EFI32, OPT_SECTOR_SIZE,
 };
 
 static const struct option longopts[] = {
@@ -83,6 +87,8 @@ static const struct option longopts[] = {
     { "config", required_argument, 0, 'c' },
     { "kernel", required_argument, 0, OPT_KERNEL },
     { "efi", required_argument, 0, OPT_EFI },
+    { "efi32", required_argument, 0, OPT_EFI32 },
+    { "sector-size", required_argument, 0, OPT_SECTOR_SIZE },
     { "stage1", required_argument, 0, OPT_STAGE1 },
     { "stage2", required_argument, 0, OPT_STAGE2 },
     { "file", required_argument, 0, OPT_FILE },

@@ -14,16 +14,48 @@ enum mk_mbr_mode {
     MK_MBR_ONLY,        /* no GPT: ESP entry active (for CSMs that ignore GPT media) */
 };
 
-#define MK_BIOS_FIRST_LBA 40u        /* first 4 KiB-aligned LBA after the primary entries (34) */
-#define MK_ESP_FIRST_LBA  2048u      /* 1 MiB aligned */
-#define MK_GPT_TAIL       33u        /* backup entries (32) + backup header (1) */
+/* Every LBA below counts logical sectors of the image's sector size:
+ * 512 bytes, or 4096 for 4Kn disks (--sector-size 4096), where the MBR,
+ * both GPTs, the partitions and the FAT all use 4096-byte LBAs. The
+ * regions keep their byte positions where they can:
+ *                              512-byte sectors   4096-byte sectors
+ *   primary GPT entries        LBA 2..33          LBA 2..5
+ *   BIOS boot partition        LBA 40 (20 KiB)    LBA 6 (24 KiB)
+ *   ESP                        LBA 2048 (1 MiB)   LBA 256 (1 MiB)
+ *   backup entries + header    last 33 LBAs       last 5 LBAs */
+#define MK_SECTOR_MIN      512u
+#define MK_SECTOR_MAX      4096u
+#define MK_ESP_OFFSET      (1u << 20)    /* the ESP starts 1 MiB aligned */
+#define MK_ALIGN_BYTES     4096u         /* the BIOS boot partition starts, the ESP ends, 4 KiB aligned */
 /* FAT32's total-sector field is 32 bits, so is an MBR entry's count. */
 #define MK_ESP_MAX_SECTORS 0xffffffffULL
-#define MK_ESP_END_ALIGN   8u         /* sectors: the ESP's size is a multiple of 4 KiB */
+
+/* Sectors the GPT entry array takes (32 of 512 bytes, 4 of 4096). */
+static inline uint64_t mk_gpt_entry_sectors(uint32_t sector_size) { return GPT_ENTRIES_BYTES / sector_size; }
+/* Backup entries + backup header at the end of the disk. */
+static inline uint64_t mk_gpt_tail(uint32_t sector_size) { return mk_gpt_entry_sectors(sector_size) + 1; }
+/* First LBA after the primary entries, 4 KiB aligned (40 or 6). */
+static inline uint64_t mk_bios_first_lba(uint32_t sector_size)
+{
+    uint64_t first = 2 + mk_gpt_entry_sectors(sector_size), a = MK_ALIGN_BYTES / sector_size;
+    return (first + a - 1) / a * a;
+}
+static inline uint64_t mk_esp_first_lba(uint32_t sector_size) { return MK_ESP_OFFSET / sector_size; }
+/* What stage1 reads in one call (common/bios_layout.h). */
+#define MK_STAGE1_CALL_SECTORS STAGE1_CHUNK_SECTORS
+
+/* Reads len bytes at byte off of an image: 0, or non-zero on failure. */
+typedef int (*mk_read_at_fn)(void *ctx, uint64_t off, void *buf, size_t len);
+/* The sector size (512 or 4096) an image of `bytes` was made for, from its
+ * contents (sector_size.c): where its GPT header is (LBA 1 = byte 512 or
+ * 4096), else what the FAT boot sector its MBR points at says; else
+ * `prefer` when that is 4096 (a device's), else 512. *how says which. */
+uint32_t mk_image_sector_size(mk_read_at_fn read, void *ctx, uint64_t bytes, uint32_t prefer, const char **how);
 
 struct mk_layout {
+    uint32_t sector_size;          /* bytes per LBA: 512 or 4096 */
     uint64_t total_sectors;
-    uint64_t last_usable;          /* total - 34 */
+    uint64_t last_usable;          /* total - gpt tail - 1 */
     int      has_bios_part;        /* BIOS boot partition present */
     uint64_t bios_first, bios_last;
     uint64_t esp_first, esp_last;  /* inclusive */
@@ -34,12 +66,13 @@ struct mk_layout {
     uint8_t  disk_guid[16], bios_guid[16], esp_guid[16];
 };
 
-/* Fills the geometry of `l` for an image of `total_sectors`; the caller
- * sets mbr, esp_mbr_type, active_ee, has_bios_part and the GUIDs. Returns
- * 0, or -1 when the disk is too small for the fixed regions. */
-int mk_layout_compute(struct mk_layout *l, uint64_t total_sectors);
-/* Sectors the ESP would have on a disk of `total_sectors` (0 if none). */
-uint64_t mk_layout_esp_sectors(uint64_t total_sectors);
+/* Fills the geometry of `l` for an image of `total_sectors` sectors of
+ * `sector_size` bytes (512 or 4096); the caller sets mbr, esp_mbr_type,
+ * active_ee, has_bios_part and the GUIDs. Returns 0, or -1 when the disk
+ * is too small for the fixed regions. */
+int mk_layout_compute(struct mk_layout *l, uint64_t total_sectors, uint32_t sector_size);
+/* Sectors the ESP would have on such a disk (0 if none). */
+uint64_t mk_layout_esp_sectors(uint64_t total_sectors, uint32_t sector_size);
 
 /* ---- identifiers from the seed ----------------------------------------- */
 /* A GUID derived from SHA-256(seed, purpose) with the RFC 4122 variant
@@ -58,8 +91,10 @@ void mk_mbr_entry(struct mbr_part *e, uint8_t type, int active, uint64_t first, 
  * screen when a BIOS boots the disk. */
 extern const unsigned char mk_nobios_code[];
 extern const unsigned int mk_nobios_code_len;
-/* Writes LBA 0: stage1 (or NULL: a stub that says the disk is not
- * BIOS-bootable) patched with where stage2 is, disk signature, table. */
+/* Writes the first 512 bytes of LBA 0 (the rest of a larger sector is
+ * zero): stage1 (or NULL: a stub that says the disk is not BIOS-bootable)
+ * patched with where stage2 is (l's LBAs, stage2_sectors of l's sector
+ * size), disk signature, table. */
 void mk_mbr_build(uint8_t sector[512], const struct mk_layout *l,
                   const uint8_t *stage1, uint64_t stage1_size, uint32_t stage2_sectors);
 

@@ -12,11 +12,18 @@
 #include "strmap.h"
 
 /* FAT12/16's fixed root: the BPB's 16-bit entry count, whole 512-byte
- * sectors of entries (65535 rounded down to a multiple of 16). */
+ * sectors of entries (65535 rounded down to a multiple of 16); with larger
+ * sectors, whole sectors of those (mk_fat_root_max). */
 #define MK_FAT_ROOT_MAX 65520u
+static inline uint32_t mk_fat_root_max(uint32_t bps) { return 65535u / (bps / 32) * (bps / 32); }
+/* The largest cluster the specification allows: 32 KiB. */
+#define MK_FAT_CLUSTER_MAX 32768u
 
+/* All counts in sectors of bps bytes (512 or 4096: the disk's logical
+ * sector, which the FAT's own sector equals). */
 struct mk_fat_geom {
     int      type;              /* 12, 16 or 32 */
+    uint32_t bps;               /* bytes per sector */
     uint32_t total_sectors;
     uint32_t spc;               /* sectors per cluster */
     uint32_t reserved;          /* reserved sectors (boot sector, FSInfo, backup) */
@@ -28,19 +35,20 @@ struct mk_fat_geom {
     uint32_t clusters;          /* count of data clusters */
 };
 
-/* Geometry of a volume of `sectors` formatted as `type` with `spc`
- * sectors per cluster (root_entries for FAT12/16). Returns 0 when the
- * resulting cluster count is one the spec assigns to that type, -1 when
- * not (g is still filled as far as it could be computed). */
-int mk_fat_geometry(uint64_t sectors, int type, uint32_t spc, uint32_t root_entries,
+/* Geometry of a volume of `sectors` of bps bytes formatted as `type` with
+ * `spc` sectors per cluster (root_entries for FAT12/16). Returns 0 when
+ * the resulting cluster count is one the spec assigns to that type, -1
+ * when not (g is still filled as far as it could be computed). */
+int mk_fat_geometry(uint64_t sectors, uint32_t bps, int type, uint32_t spc, uint32_t root_entries,
                     struct mk_fat_geom *g);
-/* Sectors per cluster the spec's tables recommend for this size and type,
+/* Sectors per cluster the spec's tables recommend for this size and type
+ * (the tables give cluster bytes by volume bytes; at least one sector),
  * or 0 when the tables say the type should not be used at this size. */
-uint32_t mk_fat_recommended_spc(uint64_t sectors, int type);
+uint32_t mk_fat_recommended_spc(uint64_t sectors, uint32_t bps, int type);
 /* Picks the geometry: want 0 = automatic (FAT32 when the cluster count
  * allows it, else FAT16, else FAT12), or 12/16/32 forced. Returns NULL, or
  * a reason (static buffer) why the forced type cannot be used. */
-const char *mk_fat_choose(uint64_t sectors, int want, uint32_t root_entries, struct mk_fat_geom *g);
+const char *mk_fat_choose(uint64_t sectors, uint32_t bps, int want, uint32_t root_entries, struct mk_fat_geom *g);
 
 /* NULL, or why an ESP of esp_bytes formatted as FAT`type` may not work
  * with some firmware (a warning for mkimage, a note for --inspect). */
@@ -85,6 +93,7 @@ struct mk_fat_node {
 
 struct mk_fat {
     struct mk_fat_node root;
+    uint32_t sector_size;       /* bytes per sector (512 by mk_fat_init) */
     char     label[11];         /* space padded; all spaces: no label */
     uint32_t volume_id;
     uint16_t date, time;        /* FAT-encoded timestamp of every entry */
@@ -110,11 +119,12 @@ const char *mk_fat_add(struct mk_fat *fs, const char *path, const uint8_t *data,
 #define MK_FAT_OK      0
 #define MK_FAT_ETYPE   1    /* the forced FAT type is impossible at this size */
 #define MK_FAT_ENOSPC  2    /* the contents do not fit */
-/* Chooses the geometry for a volume of `sectors` and checks the contents
- * fit; on failure writes a reason into why. */
+/* Chooses the geometry for a volume of `sectors` (of fs->sector_size
+ * bytes) and checks the contents fit; on failure writes a reason into
+ * why. */
 int mk_fat_plan(struct mk_fat *fs, uint64_t sectors, int want_type, char *why, size_t whylen);
 /* After mk_fat_plan: allocates clusters and emits the volume's non-zero
- * regions into img at byte offset part_lba * 512. */
+ * regions into img at byte offset part_lba * sector size. */
 void mk_fat_emit(struct mk_fat *fs, uint64_t part_lba, struct mk_image *img);
 
 #endif

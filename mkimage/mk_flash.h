@@ -68,11 +68,12 @@ int fl_src_read(const struct fl_src *s, uint64_t off, uint8_t *buf, size_t len);
 struct fl_range { uint64_t start, end; };
 size_t fl_src_ranges(const struct fl_src *s, uint64_t limit, struct fl_range **out);
 
-/* Backup GPT moved to the last sector of a disk of dev_sectors: the new
- * primary header (alternate LBA, last usable LBA, CRC) and the backup
- * header (at the last LBA, entries just before it). Returns 0, or -1 when
- * the image's partitions would not fit (the device is too small). */
-int mk_gpt_relocate(const struct gpt_header *img_primary, uint64_t dev_sectors,
+/* Backup GPT moved to the last sector of a disk of dev_sectors sectors of
+ * ss bytes: the new primary header (alternate LBA, last usable LBA, CRC)
+ * and the backup header (at the last LBA, entries just before it).
+ * Returns 0, or -1 when the image's partitions would not fit (the device
+ * is too small). */
+int mk_gpt_relocate(const struct gpt_header *img_primary, uint64_t dev_sectors, uint32_t ss,
                     struct gpt_header *primary, struct gpt_header *backup);
 /* A protective MBR whose 0xEE entry spans the whole image is grown to
  * span the whole device (UEFI: "size of the disk minus one"); hybrid and
@@ -99,11 +100,12 @@ struct fl_extent {
 
 struct fl_plan {
     uint64_t dev_size, img_size;
+    uint32_t ss;                /* the image's (and the device's) sector size */
     uint64_t data_end;          /* the image is written from 0 up to here */
     int gpt;                    /* the image has a GPT (moved to the device's end) */
     int mbr_grown;
-    uint8_t mbr[512];           /* LBA 0 as written */
-    uint8_t primary[512];       /* LBA 1 as written (gpt) */
+    uint8_t mbr[512];           /* the first 512 bytes of LBA 0 as written */
+    uint8_t primary[512];       /* the first 512 bytes of LBA 1 as written (gpt) */
     uint8_t *tail;              /* backup entries + header (gpt) */
     uint64_t backup_lba;
     struct fl_extent *ext;
@@ -115,9 +117,10 @@ struct fl_plan {
 /* Old partitions on the device, as 512-byte sector start + count. */
 struct fl_old_part { uint64_t start, sectors; };
 
-/* Builds the plan; prints an error naming the image and returns -1 when
- * its GPT is damaged or it does not fit. */
-int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size,
+/* Builds the plan for an image made for ss-byte sectors on a device of
+ * dev_size bytes with sectors of that size; prints an error naming the
+ * image and returns -1 when its GPT is damaged or it does not fit. */
+int fl_plan_make(struct fl_plan *p, const struct fl_src *s, uint64_t dev_size, uint32_t ss,
                  const struct fl_old_part *old, size_t nold);
 void fl_plan_free(struct fl_plan *p);
 /* The bytes of [off, off+len) of extent e (inside it) into buf. */

@@ -20,13 +20,15 @@ struct mk_module_spec {
     char *where;
 };
 
-#define MK_OPTS_KEYS 20     /* room for every key of opts.c's table */
+#define MK_OPTS_KEYS 32     /* room for every key of opts.c's table */
 
 /* Every value is kept as text until the merged settings are checked;
  * NULL (or -1 for flags) means "not given". */
 struct mk_opts {
     char *output, *kernel, *efi, *stage1, *stage2;
     char *cmdline, *resolution, *label, *seed, *size, *fat, *mbr, *esp_mbr_type;
+    char *efi32;                    /* BOOTIA32.EFI (32-bit UEFI firmware) */
+    char *sector_size;              /* "512" or "4096" */
     int active_ee, force_device;
     struct mk_file_spec *files;
     size_t nfiles;

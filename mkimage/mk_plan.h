@@ -18,7 +18,9 @@
 #define MK_ESP_KERNEL    BOOTCFG_DEFAULT_KERNEL
 #define MK_ESP_MODULES   "/boot/"
 /* The largest image: a file offset (off_t) is signed 64-bit. */
-#define MK_MAX_SIZE      (0x7fffffffffffffffULL & ~(uint64_t)(SECTOR - 1))
+#define MK_MAX_SIZE      (0x7fffffffffffffffULL & ~(uint64_t)(MK_SECTOR_MAX - 1))
+/* p->digests: the fixed inputs first, then one per --file. */
+enum { MK_DIGEST_EFI, MK_DIGEST_STAGE1, MK_DIGEST_STAGE2, MK_DIGEST_EFI32, MK_DIGEST_FILES };
 
 struct mk_module {
     const struct mk_module_spec *spec;
@@ -34,11 +36,12 @@ struct mk_plan {
     int      fat_type;                   /* 0 automatic */
     uint16_t efi_machine;                /* PE_MACHINE_X64 */
     const char *efi_dest;                /* where firmware looks for it */
+    const char *efi32_dest;              /* the same for 32-bit UEFI (PE_MACHINE_I386) */
     int64_t  epoch;
     int      epoch_from_env;
     uint8_t  seed[32];
     int      seed_given;
-    struct mk_blob kernel, efi, stage1, stage2;
+    struct mk_blob kernel, efi, stage1, stage2, efi32;
     struct mk_blob *files;               /* o->nfiles */
     struct mk_module *modules;           /* o->nmodules */
     uint8_t  kernel_sha256[32];
@@ -47,8 +50,9 @@ struct mk_plan {
     int      bootcfg_final;              /* the modules' hashes are in it */
     pthread_t hasher;                    /* hashes the inputs meanwhile */
     int      hasher_running;
-    /* The seed's digests of the bulk inputs (seed.c), [0..3] efi, stage1,
-     * stage2, then the --files; made by the hashing thread. */
+    /* The seed's digests of the bulk inputs (seed.c): efi, stage1,
+     * stage2, efi32 (MK_DIGEST_*), then the --files; made by the hashing
+     * thread. */
     uint64_t *digests;
     uint32_t stage2_sectors;
     struct mk_layout layout;

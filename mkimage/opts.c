@@ -37,6 +37,8 @@ static const struct key keys[] = {
     { "esp-mbr-type", K_TEXT, S(esp_mbr_type) },
     { "active-ee", K_FLAG, S(active_ee) },
     { "force-device", K_FLAG, S(force_device) },
+    { "efi32", K_PATH, S(efi32) },
+    { "sector-size", K_TEXT, S(sector_size) },
 };
 #undef S
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -15,6 +15,10 @@ static int fill_fat(struct mk_plan *p, const struct mk_opts *o)
         mk_error(o->efi, "%s: %s", p->efi_dest, why);
         return MK_EXIT_FAIL;
     }
+    if (p->efi32.path && (why = mk_fat_add(fs, p->efi32_dest, p->efi32.data, p->efi32.fd, p->efi32.size))) {
+        mk_error(o->efi32, "%s: %s", p->efi32_dest, why);
+        return MK_EXIT_FAIL;
+    }
     if ((why = mk_fat_add(fs, MK_ESP_KERNEL, p->kernel.data, p->kernel.fd, p->kernel.size))) {
         mk_error(o->kernel, "%s: %s", MK_ESP_KERNEL, why);
         return MK_EXIT_FAIL;
@@ -45,7 +49,7 @@ static int fill_fat(struct mk_plan *p, const struct mk_opts *o)
 static int fits(struct mk_plan *p, uint64_t total, char *why, size_t len)
 {
     struct mk_layout l = p->layout;
-    if (mk_layout_compute(&l, total) < 0) {
+    if (mk_layout_compute(&l, total, p->layout.sector_size) < 0) {
         snprintf(why, len, "too small for the partition tables and a 1 MiB-aligned ESP");
         return MK_FAT_ENOSPC;
     }
@@ -56,7 +60,7 @@ uint64_t mk_plan_min_size(struct mk_plan *p)
 {
     /* Every file needs at least its bytes, so start there and go up a
      * MiB at a time: FAT overhead is a few percent. */
-    uint64_t payload = p->kernel.size + p->efi.size + p->bootcfg_len;
+    uint64_t payload = p->kernel.size + p->efi.size + p->efi32.size + p->bootcfg_len;
     for (size_t i = 0; i < p->o->nfiles; i++)
         payload += p->files[i].size;
     for (size_t i = 0; i < p->o->nmodules; i++)
@@ -66,7 +70,7 @@ uint64_t mk_plan_min_size(struct mk_plan *p)
     struct mk_fat_geom saved = p->fat.g;
     uint64_t found = 0;
     for (uint64_t m = mib; m <= mib + 65536 && m <= (16ULL << 20); m++) {
-        if (fits(p, m * 2048, why, sizeof why) == MK_FAT_OK) {
+        if (fits(p, (m << 20) / p->layout.sector_size, why, sizeof why) == MK_FAT_OK) {
             found = m << 20;
             break;
         }
@@ -77,7 +81,7 @@ uint64_t mk_plan_min_size(struct mk_plan *p)
 
 static void warn_esp(struct mk_plan *p)
 {
-    uint64_t esp_bytes = (p->layout.esp_last - p->layout.esp_first + 1) * SECTOR;
+    uint64_t esp_bytes = (p->layout.esp_last - p->layout.esp_first + 1) * p->layout.sector_size;
     const char *quirk = mk_esp_size_quirk(esp_bytes, p->fat.g.type);
     if (quirk)
         mk_warn(p->o->output ? p->o->output : "image", "%s (use --size %s or more)", quirk,
@@ -120,10 +124,11 @@ int mk_plan_make(struct mk_plan *p, const struct mk_opts *o)
         return r;
 
     char why[256];
-    int fr = fits(p, p->size / SECTOR, why, sizeof why);
+    const uint32_t ss = p->layout.sector_size;
+    int fr = fits(p, p->size / ss, why, sizeof why);
     if (fr != MK_FAT_OK)
         return size_error(p, o, fr, why);
-    mk_layout_compute(&p->layout, p->size / SECTOR);
+    mk_layout_compute(&p->layout, p->size / ss, ss);
     warn_esp(p);
     return MK_EXIT_OK;
 }
@@ -166,6 +171,7 @@ void mk_plan_free(struct mk_plan *p)
     mk_modules_hashed(p);           /* the thread reads the mappings */
     mk_blob_free(&p->kernel);
     mk_blob_free(&p->efi);
+    mk_blob_free(&p->efi32);
     mk_blob_free(&p->stage1);
     mk_blob_free(&p->stage2);
     if (p->files)
@@ -193,7 +199,7 @@ int mk_plan_output_is_input(const struct mk_plan *p, const char *output)
     if (stat(output, &out) != 0 || !S_ISREG(out.st_mode))
         return 0;
     const char *hit = NULL;
-    const struct mk_blob *b[] = { &p->kernel, &p->efi, &p->stage1, &p->stage2 };
+    const struct mk_blob *b[] = { &p->kernel, &p->efi, &p->stage1, &p->stage2, &p->efi32 };
     for (size_t i = 0; !hit && i < sizeof b / sizeof b[0]; i++)
         if (same_file(b[i]->path, &out))
             hit = b[i]->path;

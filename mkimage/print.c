@@ -26,14 +26,21 @@ static void print_files(FILE *out, const struct mk_fat_node *d, char *path, size
 void mk_plan_print(struct mk_plan *p, FILE *out)
 {
     const struct mk_layout *l = &p->layout;
-    char s[32], g[40];
+    const uint64_t ss = l->sector_size, nent = mk_gpt_entry_sectors(l->sector_size);
+    char s[32], g[40], uefi[64];
     mk_format_size(p->size, s, sizeof s);
-    const char *boots = p->stage1.path && p->efi.path ? "BIOS (stage1 + stage2) and UEFI (BOOTX64.EFI)"
-                        : p->stage1.path ? "BIOS only (no EFI loader given)"
-                                         : "UEFI only (no stage1/stage2 given)";
-    fprintf(out, "image      %s: %s, %llu sectors of 512 bytes\n", p->o->output ? p->o->output : "(no output)",
-            s, (unsigned long long)l->total_sectors);
-    fprintf(out, "boots      %s\n", boots);
+    snprintf(uefi, sizeof uefi, "UEFI (%s%s%s)", p->efi.path ? "BOOTX64.EFI" : "",
+             p->efi.path && p->efi32.path ? ", " : "", p->efi32.path ? "BOOTIA32.EFI for 32-bit firmware" : "");
+    int has_uefi = p->efi.path || p->efi32.path;
+    fprintf(out, "image      %s: %s, %llu sectors of %llu bytes%s\n", p->o->output ? p->o->output : "(no output)",
+            s, (unsigned long long)l->total_sectors, (unsigned long long)ss,
+            ss == 512 ? "" : " (for disks with 4096-byte logical sectors)");
+    if (p->stage1.path && has_uefi)
+        fprintf(out, "boots      BIOS (stage1 + stage2) and %s\n", uefi);
+    else if (p->stage1.path)
+        fprintf(out, "boots      BIOS only (no EFI loader given)\n");
+    else
+        fprintf(out, "boots      %s only (no stage1/stage2 given)\n", uefi);
     fprintf(out, "seed       %s\n", p->seed_given ? "from --seed" : "hash of the inputs");
     static const char *mode[] = { "hybrid", "protective", "mbr-only (no GPT)" };
     fprintf(out, "MBR        %s, disk signature 0x%08x, stage1 %s\n", mode[l->mbr], l->disk_signature,
@@ -59,19 +66,20 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
     }
     if (l->mbr != MK_MBR_ONLY) {
         guid_format(l->disk_guid, g);
-        fprintf(out, "GPT        disk %s, primary LBA 1 (entries 2..33), backup LBA %llu (entries %llu..%llu)\n", g,
-                (unsigned long long)(l->total_sectors - 1), (unsigned long long)(l->total_sectors - MK_GPT_TAIL),
-                (unsigned long long)(l->total_sectors - 2));
-        fprintf(out, "           usable LBA 34 .. %llu\n", (unsigned long long)l->last_usable);
+        fprintf(out, "GPT        disk %s, primary LBA 1 (entries 2..%llu), backup LBA %llu (entries %llu..%llu)\n", g,
+                (unsigned long long)(1 + nent), (unsigned long long)(l->total_sectors - 1),
+                (unsigned long long)(l->total_sectors - 1 - nent), (unsigned long long)(l->total_sectors - 2));
+        fprintf(out, "           usable LBA %llu .. %llu\n", (unsigned long long)(2 + nent),
+                (unsigned long long)l->last_usable);
         int n = 1;
         if (l->has_bios_part) {
             guid_format(l->bios_guid, g);
-            mk_format_size((l->bios_last - l->bios_first + 1) * SECTOR, s, sizeof s);
+            mk_format_size((l->bios_last - l->bios_first + 1) * ss, s, sizeof s);
             fprintf(out, "  %d  BIOS boot   LBA %llu .. %llu (%s)  %s\n", n++, (unsigned long long)l->bios_first,
                     (unsigned long long)l->bios_last, s, g);
         }
         guid_format(l->esp_guid, g);
-        mk_format_size(esp_n * SECTOR, s, sizeof s);
+        mk_format_size(esp_n * ss, s, sizeof s);
         fprintf(out, "  %d  EFI system  LBA %llu .. %llu (%s)  %s\n", n, (unsigned long long)l->esp_first,
                 (unsigned long long)l->esp_last, s, g);
     }
@@ -79,12 +87,12 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
         fprintf(out, "stage2     %llu bytes (%u sectors) at LBA %llu\n", (unsigned long long)p->stage2.size,
                 p->stage2_sectors, (unsigned long long)l->bios_first);
     if (l->esp_last < l->last_usable) {
-        mk_format_size((l->last_usable - l->esp_last) * SECTOR, s, sizeof s);
+        mk_format_size((l->last_usable - l->esp_last) * ss, s, sizeof s);
         /* Either a few sectors lost to the 4 KiB-aligned end, or, on a
          * multi-TiB image, everything past FAT32's 2^32-1 sectors. */
         fprintf(out, "free       LBA %llu .. %llu (%s): %s\n", (unsigned long long)(l->esp_last + 1),
                 (unsigned long long)l->last_usable, s,
-                l->last_usable - l->esp_last >= 8
+                (l->last_usable - l->esp_last) * ss >= MK_ALIGN_BYTES
                     ? "FAT32 ends at 2^32-1 sectors, the rest is unpartitioned"
                     : "left so that the ESP ends 4 KiB aligned");
     }
@@ -95,9 +103,9 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
     for (int i = 10; i >= 0 && label[i] == ' '; i--)
         label[i] = 0;
     fprintf(out, "ESP        FAT%d, %u-byte clusters, %u clusters, label \"%s\", volume id %04X-%04X\n", fg->type,
-            fg->spc * SECTOR, fg->clusters, label, p->fat.volume_id >> 16, p->fat.volume_id & 0xffff);
-    fprintf(out, "           reserved %u, 2 FATs of %u sectors, %sdata from sector %u\n", fg->reserved,
-            fg->fat_sectors, fg->type == 32 ? "" : "root directory ", fg->data_start);
+            fg->spc * fg->bps, fg->clusters, label, p->fat.volume_id >> 16, p->fat.volume_id & 0xffff);
+    fprintf(out, "           %u-byte sectors, reserved %u, 2 FATs of %u sectors, %sdata from sector %u\n", fg->bps,
+            fg->reserved, fg->fat_sectors, fg->type == 32 ? "" : "root directory ", fg->data_start);
     fprintf(out, "files      (timestamps %s)\n", p->epoch_from_env ? "from SOURCE_DATE_EPOCH" : "fixed: 1980-01-01");
     char path[4096] = "";
     print_files(out, &p->fat.root, path, 0);

@@ -71,13 +71,18 @@ void mk_seed_make(struct mk_plan *p, const struct mk_opts *o)
         hash_field(&c, "seed", o->seed, strlen(o->seed));
     } else {
         hash_field(&c, "kernel-sha256", p->kernel_sha256, SHA256_LEN);
-        bulk_field(&c, "efi", &p->efi, p->digests[0]);
-        bulk_field(&c, "stage1", &p->stage1, p->digests[1]);
-        bulk_field(&c, "stage2", &p->stage2, p->digests[2]);
+        bulk_field(&c, "efi", &p->efi, p->digests[MK_DIGEST_EFI]);
+        bulk_field(&c, "stage1", &p->stage1, p->digests[MK_DIGEST_STAGE1]);
+        bulk_field(&c, "stage2", &p->stage2, p->digests[MK_DIGEST_STAGE2]);
+        /* Only when present, so images without them keep their seeds. */
+        if (p->efi32.path)
+            bulk_field(&c, "efi32", &p->efi32, p->digests[MK_DIGEST_EFI32]);
+        if (p->layout.sector_size != 512)
+            hash_field(&c, "sector-size", &p->layout.sector_size, sizeof p->layout.sector_size);
         hash_field(&c, "bootcfg", p->bootcfg, p->bootcfg_len);   /* the modules' hashes too */
         for (size_t i = 0; i < o->nfiles; i++) {
             hash_field(&c, "dest", o->files[i].dest, strlen(o->files[i].dest));
-            bulk_field(&c, "file", &p->files[i], p->digests[3 + i]);
+            bulk_field(&c, "file", &p->files[i], p->digests[MK_DIGEST_FILES + i]);
         }
         hash_field(&c, "size", &p->size, sizeof p->size);
         const char *label = o->label ? o->label : MK_DEFAULT_LABEL;

@@ -59,6 +59,22 @@ static int parse_layout(struct mk_plan *p, const struct mk_opts *o)
     return MK_EXIT_OK;
 }
 
+/* 512, or 4096 for 4Kn disks: every LBA of the image counts sectors of
+ * this size (mk_disk.h), the FAT's too. */
+static int parse_sector_size(struct mk_plan *p, const struct mk_opts *o)
+{
+    p->layout.sector_size = 512;
+    if (!o->sector_size)
+        return MK_EXIT_OK;
+    if (!strcmp(o->sector_size, "4096") || !strcasecmp(o->sector_size, "4K"))
+        p->layout.sector_size = 4096;
+    else if (strcmp(o->sector_size, "512") != 0) {
+        mk_opt_error(o, "sector-size", "expected 512 or 4096 (the disk's logical sector size)");
+        return MK_EXIT_USAGE;
+    }
+    return MK_EXIT_OK;
+}
+
 static int parse_bootcfg_values(const struct mk_opts *o)
 {
     uint32_t w, h;
@@ -120,6 +136,8 @@ int mk_settings_parse(struct mk_plan *p, const struct mk_opts *o)
 {
     const char *why;
     int r;
+    if ((r = parse_sector_size(p, o)))
+        return r;
     p->size = MK_DEFAULT_SIZE;
     if (o->size) {
         if (mk_parse_size(o->size, &p->size, &why) < 0) {
@@ -130,8 +148,8 @@ int mk_settings_parse(struct mk_plan *p, const struct mk_opts *o)
             mk_opt_error(o, "size", "larger than the 8 EiB a file or device can have");
             return MK_EXIT_USAGE;
         }
-        if (p->size % SECTOR) {
-            mk_opt_error(o, "size", "not a multiple of 512 bytes");
+        if (p->size % p->layout.sector_size) {
+            mk_opt_error(o, "size", "not a multiple of %u bytes (the sector size)", p->layout.sector_size);
             return MK_EXIT_USAGE;
         }
     }
@@ -145,6 +163,7 @@ int mk_settings_parse(struct mk_plan *p, const struct mk_opts *o)
     if ((r = parse_layout(p, o)) || (r = parse_bootcfg_values(o)))
         return r;
     mk_fat_init(&p->fat);
+    p->fat.sector_size = p->layout.sector_size;
     why = mk_fat_set_label(&p->fat, o->label ? o->label : MK_DEFAULT_LABEL);
     if (why) {
         mk_opt_error(o, "label", "%s", why);
@@ -154,6 +173,7 @@ int mk_settings_parse(struct mk_plan *p, const struct mk_opts *o)
         return r;
     p->efi_machine = PE_MACHINE_X64;
     p->efi_dest = pe_removable_path(p->efi_machine);
+    p->efi32_dest = pe_removable_path(PE_MACHINE_I386);
 
     if (!o->kernel) {
         mk_error(NULL, "no kernel given (--kernel FILE); see --help");
@@ -164,8 +184,8 @@ int mk_settings_parse(struct mk_plan *p, const struct mk_opts *o)
                  "BIOS boot needs both --stage1 and --stage2 (or neither, for a UEFI-only image)");
         return MK_EXIT_USAGE;
     }
-    if (!o->stage1 && !o->efi) {
-        mk_error(NULL, "nothing would boot: give --efi, or --stage1 and --stage2, or all three");
+    if (!o->stage1 && !o->efi && !o->efi32) {
+        mk_error(NULL, "nothing would boot: give --efi (and/or --efi32), or --stage1 and --stage2, or all of them");
         return MK_EXIT_USAGE;
     }
     return MK_EXIT_OK;

@@ -16,6 +16,7 @@ pkgs=(
   parted             # tests: parted print
   qemu-system-x86    # boot tests
   ovmf               # UEFI firmware for the boot tests
+  ovmf-ia32          # 32-bit UEFI firmware: BOOTIA32.EFI rows (uefi32-*)
   seabios            # legacy BIOS firmware (also pulled in by qemu)
   bochs              # boot matrix: a second emulator and legacy BIOS (bios-bochs*)
   bochsbios          # Bochs' own BIOS (BIOS-bochs-latest)

@@ -5,16 +5,19 @@
 # It prints why and returns non-zero on failure.
 # shellcheck shell=bash
 
-# The UEFI loader reported the boot device of the disk it was started
-# from (disk GUID, ESP GUID and LBA from the image's own primary GPT), not
-# the decoy's.
+# The loader reported the boot device of the disk it was started from
+# (disk GUID, ESP GUID and LBA from the image's own primary GPT, at byte
+# 512 or, on a 4Kn image, 4096), not the decoy's.
 check_boot_device() {
   local want got
   want=$(python3 - "$IMAGE" <<'PY'
 import struct, sys, uuid
-f = open(sys.argv[1], "rb"); f.seek(512); h = f.read(92)
+f = open(sys.argv[1], "rb")
+for ss in (512, 4096):
+    f.seek(ss); h = f.read(92)
+    if h[:8] == b"EFI PART": break
 lba, n, size = struct.unpack_from("<QII", h, 72)
-f.seek(lba * 512); ents = f.read(n * size)
+f.seek(lba * ss); ents = f.read(n * size)
 esp = uuid.UUID("C12A7328-F81F-11D2-BA4B-00A0C93EC93B").bytes_le
 for i in range(n):
     e = ents[i * size:(i + 1) * size]

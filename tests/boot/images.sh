@@ -108,6 +108,8 @@ mk_fat16()      { recipe fat16 --fat 16; }
 mk_small2m()    { recipe small2m --size 2M 2>/dev/null; }         # the smallest image (FAT12)
 mk_activeee()   { recipe activeee --active-ee; }
 mk_esp0c()      { recipe esp0c --esp-mbr-type 0c; }
+# for 4Kn disks: MBR, GPTs, partitions and FAT in 4096-byte LBAs (ESP at LBA 256)
+mk_4kn()        { recipe 4kn --sector-size 4096; }
 # one-firmware images: a recipe key cannot be unset, so no recipe
 mk_uefionly()   { "$MKIMAGE" -o "$W/uefionly.img" --kernel "$B/kernel/kernel.elf" --cmdline test --efi "$B/uefi/BOOTX64.EFI"; }
 mk_biosonly()   { "$MKIMAGE" -o "$W/biosonly.img" --kernel "$B/kernel/kernel.elf" --cmdline test \

@@ -130,13 +130,15 @@ run_row() {
   [ "$cpu" != - ] && args+=(--cpu "$cpu")
   args+=(--timeout "$(opts "$i" timeout | tail -n 1 | grep . || echo "$TIMEOUT")")
   grep -q $'^second-disk\t' "$W/opt.$i" && args+=(--second-disk)
+  local bsize; bsize=$(opts "$i" block-size | tail -n 1)
+  [ -n "$bsize" ] && args+=(--block-size "$bsize")
   local -a screens=() serials=() absents=() checks=() qargs=()
   mapfile -t screens < <(opts "$i" screen)
   mapfile -t serials < <(opts "$i" serial)
   mapfile -t absents < <(opts "$i" absent)
   mapfile -t checks < <(opts "$i" check)
   local memsave; memsave=$(opts "$i" memsave | head -n 1)
-  local fwline=BIOS; case "$fw" in uefi|uboot) fwline=UEFI ;; esac
+  local fwline=BIOS; case "$fw" in uefi|uefi32|uboot) fwline=UEFI ;; esac
   # the exit device cannot end a boot whose screen is still to be dumped;
   # Bochs has none
   local want_exit=33
@@ -196,7 +198,7 @@ order=()
 for pass in slow fast; do
   for i in "${!rows[@]}"; do
     IFS='|' read -r _ fw _ <<<"${rows[$i]}"
-    case "$pass:$fw" in slow:uefi|slow:uboot|fast:bios|fast:bochs) order+=("$i") ;; esac
+    case "$pass:$fw" in slow:uefi|slow:uefi32|slow:uboot|fast:bios|fast:bochs) order+=("$i") ;; esac
   done
 done
 start=$SECONDS

@@ -8,6 +8,9 @@
 #
 # firmware (--fw):
 #   bios    QEMU + SeaBIOS            uefi   QEMU + OVMF (fresh VARS copy)
+#   uefi32  QEMU + 32-bit OVMF (ovmf-ia32: only a Secure Boot build, so
+#           q35 with SMM; no keys enrolled, so Secure Boot is off); boots
+#           /EFI/BOOT/BOOTIA32.EFI on the 64-bit CPU
 #   uboot   QEMU + U-Boot's UEFI (u-boot-qemu; use --machine pc --bus ide)
 #   bochs   Bochs + its own BIOS and the LGPL VGA BIOS, on a copy of the
 #           image (Bochs writes a lock file beside it); IDE only, no exit
@@ -24,6 +27,9 @@
 #                          (default corei7_sandy_bridge_2600k, 64-bit)
 #   --second-disk          attach a blank disk first and the image second,
 #                          with bootindex on the image
+#   --block-size N         the image's disk has N-byte logical (and physical)
+#                          sectors: 4096 for a 4Kn disk (--bus virtio or nvme:
+#                          QEMU has no other; SeaBIOS boots only NVMe ones)
 #   --expect REGEX         serial must match (grep -E); repeatable
 #   --fail-on REGEX        stop early and fail when serial matches this
 #                          before every --expect did (1 s grace)
@@ -42,7 +48,7 @@ set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=${B:-$TOP/build}
 fw= image= machine=q35 bus= mem=512M smp=1 vga=std cpu= timeout=${BOOT_TIMEOUT:-120}
-log= want_exit= exitdev=1 shot= mem_save= print=0 run=0 second=0 stub_kernel= stub_append= stub_modules=
+log= want_exit= exitdev=1 shot= mem_save= print=0 run=0 second=0 stub_kernel= stub_append= stub_modules= bsize=
 expects=() fail_on=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -57,6 +63,7 @@ while [ $# -gt 0 ]; do
     --vga) vga=$2; shift ;;
     --cpu) cpu=$2; shift ;;
     --second-disk) second=1 ;;
+    --block-size) bsize=$2; shift ;;
     --expect) expects+=("$2"); shift ;;
     --fail-on) fail_on+=("$2"); shift ;;
     --exit) want_exit=$2; shift ;;
@@ -103,8 +110,8 @@ log=$(realpath "$log")
 bochs_cmd() {
   [ "$bus" = ide ] || usage "bochs: only --bus ide"
   [ "$vga" = std ] || usage "bochs: only --vga std"
-  [ -z "$want_exit$shot$mem_save" ] && [ "$second" -eq 0 ] && [ ${#extra[@]} -eq 0 ] ||
-    usage "bochs: no --exit, --screendump, --pmemsave, --second-disk or extra arguments"
+  [ -z "$want_exit$shot$mem_save$bsize" ] && [ "$second" -eq 0 ] && [ ${#extra[@]} -eq 0 ] ||
+    usage "bochs: no --exit, --screendump, --pmemsave, --second-disk, --block-size or extra arguments"
   local megs=${mem%[MmGg]}
   case "$mem" in *[Gg]) megs=$((megs * 1024)) ;; esac
   cp --sparse=always "$image" "$tmp/disk.img"
@@ -131,7 +138,14 @@ EOF
 
 # ---- QEMU ------------------------------------------------------------------
 qemu_cmd() {
-  cmd=(qemu-system-x86_64 -machine "$machine" -accel "${ACCEL:-tcg}" -m "$mem" -smp "$smp"
+  local mach=$machine
+  # Debian's 32-bit OVMF is built with Secure Boot, which needs SMM and a
+  # flash only SMM code may write.
+  if [ "$fw" = uefi32 ]; then
+    [ "$machine" = q35 ] || usage "uefi32: only --machine q35 (its OVMF needs SMM)"
+    mach=q35,smm=on
+  fi
+  cmd=(qemu-system-x86_64 -machine "$mach" -accel "${ACCEL:-tcg}" -m "$mem" -smp "$smp"
        -no-reboot -net none -vga "$vga")
   [ -n "$cpu" ] && cmd+=(-cpu "$cpu")
   if [ "$run" -eq 1 ]; then
@@ -149,8 +163,13 @@ qemu_cmd() {
       cp "${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$tmp/vars.fd"
       cmd+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
             -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
+    uefi32)
+      cp "${OVMF32_VARS:-/usr/share/OVMF/OVMF32_VARS_4M.fd}" "$tmp/vars.fd"
+      cmd+=(-global driver=cfi.pflash01,property=secure,value=on
+            -drive "if=pflash,format=raw,unit=0,readonly=on,file=${OVMF32_CODE:-/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd}"
+            -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
     uboot) cmd+=(-bios "${UBOOT_ROM:-/usr/lib/u-boot/qemu-x86_64/u-boot.rom}") ;;
-    *) usage "--fw must be bios, uefi, uboot or bochs" ;;
+    *) usage "--fw must be bios, uefi, uefi32, uboot or bochs" ;;
   esac
   # snapshot=on: boots never write to the image, so parallel boots can share it.
   local drv="format=raw,snapshot=on,if=none,id=boot,file=$image"
@@ -174,10 +193,17 @@ qemu_cmd() {
     usb-ehci) cmd+=(-device usb-ehci,id=ehci) ;;
   esac
   cmd+=(-drive "$drv")
+  # The sector size goes on the image's device only. QEMU's IDE/AHCI
+  # disks take 512 only, its usb-storage reports 512 whatever it is given.
+  local bs=
+  if [ -n "$bsize" ]; then
+    case "$bus" in virtio|nvme) ;; *) usage "--block-size: only on --bus virtio or nvme (QEMU's $bus disks have 512-byte sectors)" ;; esac
+    bs=",logical_block_size=$bsize,physical_block_size=$bsize"
+  fi
   if [ "$second" -eq 1 ]; then
-    cmd+=(-device "$(dev blank "" 0)" -device "$(dev boot ",bootindex=0" 1)")
+    cmd+=(-device "$(dev blank "" 0)" -device "$(dev boot "$bs,bootindex=0" 1)")
   else
-    cmd+=(-device "$(dev boot ",bootindex=0" 0)")
+    cmd+=(-device "$(dev boot "$bs,bootindex=0" 0)")
   fi
   cmd+=("${extra[@]}")
 }

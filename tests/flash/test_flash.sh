@@ -194,11 +194,30 @@ newloop S "$T/small.img"
 refused "refuses a device smaller than the image" "holds 32 MiB, smaller than the image \\(64 MiB\\)" "$T/small.img" \
   "$MKIMAGE" --write-device "$S" --yes --allow-fixed "$IMG"
 
+# 4Kn devices take images made for them (mkimage --sector-size 4096), and
+# only those; a 4Kn image is refused on a 512-byte device.
+"$MKIMAGE" -c "$TOP/images/disk.conf" --sector-size 4096 -o "$T/k4.img" 2>/dev/null
+refused "refuses a 4Kn image on a device with 512-byte sectors" \
+  "has 512-byte sectors, but .*k4\.img was made for 4096-byte sectors \(its GPT header is at byte 4096\).*--sector-size 512" \
+  "$T/a.img" "$MKIMAGE" --write-device "$A" --yes --allow-fixed "$T/k4.img"
 if newloop K "$T/small.img" --sector-size 4096 2>/dev/null && [ "$(blockdev --getss "$K")" = 4096 ]; then
   truncate -s 96M "$T/small.img"; losetup -c "$K"
-  refused "refuses a device with 4096-byte sectors" "has 4096-byte sectors" "$T/small.img" \
-    "$MKIMAGE" --write-device "$K" --yes --allow-fixed "$IMG"
-else echo "note: this losetup cannot make 4096-byte sectors; that refusal is not tested"; fi
+  refused "refuses a 512-byte image on a device with 4096-byte sectors" \
+    "has 4096-byte sectors, but .* was made for 512-byte sectors.*make the image with mkimage --sector-size 4096" \
+    "$T/small.img" "$MKIMAGE" --write-device "$K" --yes --allow-fixed "$IMG"
+  "$MKIMAGE" --write-device "$K" --yes --allow-fixed "$T/k4.img" > "$T/k4.out" 2>&1; rc=$?
+  expect_eq "writes a 4Kn image onto a 4Kn device (exit 0)" "$rc" 0
+  [ "$rc" -eq 0 ] || sed 's/^/    /' "$T/k4.out"
+  expect_match "4Kn device: backup GPT moved to the last 4 KiB sector" "$(cat "$T/k4.out")" \
+    "backup GPT moved to the last sector \($(( (96 << 20) / 4096 - 1 ))\)"
+  expect_match "4Kn device: read back, verified, inspect ok" "$(cat "$T/k4.out")" "^inspect: ok$"
+  expect_match "4Kn device: sgdisk -v finds no problems" "$(sgdisk -v "$K" 2>&1)" "^No problems found"
+  if partitions_up "$K"; then check "4Kn device: fsck.fat -n on the ESP partition" fsck.fat -n "${K}p2"
+  else fail "4Kn device: partition nodes" "neither the kernel nor partx made them"; fi
+  check "4Kn device: boots under OVMF as a 4Kn NVMe disk (SELFTEST PASS)" \
+    "$TOP/tests/boot/qemu-boot.sh" --fw uefi --bus nvme --block-size 4096 --image "$T/small.img" --exit 33
+  droploop "$K"
+else echo "note: this losetup cannot make 4096-byte sectors; the 4Kn device cases are not tested"; fi
 
 if newloop R "$T/a.img" -r; then
   refused "refuses a read-only device" "is read-only" "$T/a.img" "$MKIMAGE" --write-device "$R" --yes --allow-fixed "$IMG"

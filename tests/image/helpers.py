@@ -66,21 +66,23 @@ def same(a, b):
     return True
 
 
-def fakepe(dst):
-    """The smallest image common/pe.c accepts: one section, an entry point."""
+def fakepe(dst, i386=False):
+    """The smallest image common/pe.c accepts: one section, an entry point.
+    x86-64 PE32+ (BOOTX64.EFI), or i386 PE32 (BOOTIA32.EFI)."""
     img = bytearray(1024)
     img[0:2] = b"MZ"
     struct.pack_into("<I", img, 0x3C, 0x80)
     img[0x80:0x84] = b"PE\0\0"
-    # COFF header: machine x86-64, 1 section, optional header 240 bytes,
-    # characteristics executable | large address aware.
-    struct.pack_into("<HHIIIHH", img, 0x84, 0x8664, 1, 0, 0, 0, 240, 0x22)
+    # COFF header: machine, 1 section, optional header 240 (PE32+) or 224
+    # (PE32) bytes, characteristics executable | large address aware.
+    optsize = 224 if i386 else 240
+    struct.pack_into("<HHIIIHH", img, 0x84, 0x14C if i386 else 0x8664, 1, 0, 0, 0, optsize, 0x22)
     opt = 0x84 + 20
-    struct.pack_into("<H", img, opt, 0x20B)          # PE32+
+    struct.pack_into("<H", img, opt, 0x10B if i386 else 0x20B)
     struct.pack_into("<I", img, opt + 16, 0x200)     # entry point
     struct.pack_into("<I", img, opt + 56, 0x1000)    # size of image
     struct.pack_into("<H", img, opt + 68, 10)        # EFI application
-    sec = opt + 240
+    sec = opt + optsize
     struct.pack_into("<8sIIII", img, sec, b".text", 0x200, 0x200, 0x200, 0x200)
     img[0x200] = 0xC3                                # ret
     with open(dst, "wb") as f:
@@ -103,6 +105,8 @@ def main(argv):
         return 0 if same(argv[2], argv[3]) else 1
     elif cmd == "fakepe" and len(argv) == 3:
         fakepe(argv[2])
+    elif cmd == "fakepe32" and len(argv) == 3:
+        fakepe(argv[2], i386=True)
     elif cmd == "flip" and len(argv) == 4:
         flip(argv[2], int(argv[3]))
     else:

@@ -196,8 +196,8 @@ done
 if [ -f "$IMG" ]; then
   out=$("$MKIMAGE" --inspect "$IMG" 2>&1); rc=$?
   expect_match "disk.img: mkimage --inspect passes" "$out rc=$rc" "^inspect: ok rc=0"
-  expect_match "disk.img: both firmware paths installed and ok" "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" \
-    "^BIOS boot: ok UEFI boot: ok $"
+  expect_match "disk.img: every firmware path installed and ok (BOOTIA32.EFI too)" \
+    "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" "^BIOS boot: ok UEFI boot: ok UEFI \(32-bit\) boot: ok $"
   expect_match "disk.img: sgdisk -v finds no problems" "$(sgdisk -v "$IMG" 2>&1)" "No problems found"
 fi
 
@@ -228,7 +228,7 @@ inspect_fails "inspect: corrupted primary GPT header fails and is named" "$T/bad
 # Firmware and stage2 both boot from the backup: damage, but not a broken path.
 out=$("$MKIMAGE" --inspect "$T/bad.img" 2>&1)
 expect_match "inspect: corrupted primary GPT: both paths still boot (from the backup)" \
-  "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" "^BIOS boot: ok UEFI boot: ok $"
+  "$(printf '%s\n' "$out" | grep ' boot: ' | tr '\n' ' ')" "^BIOS boot: ok UEFI boot: ok UEFI \(32-bit\) boot: not installed $"
 expect_match "inspect: corrupted primary GPT: stage2 goes to the backup" "$out" "stage2 finds it at LBA 2048 .* through the backup GPT"
 
 cp "$GOOD" "$T/bad.img"
@@ -242,6 +242,28 @@ mdel -i "$T/bad.img$AT" ::/EFI/BOOT/BOOTX64.EFI
 inspect_fails "inspect: missing BOOTX64.EFI fails and is named" "$T/bad.img" "PROBLEM \(UEFI\).*BOOTX64.EFI is missing"
 out=$("$MKIMAGE" --inspect "$T/bad.img" 2>&1)
 expect_match "inspect: missing BOOTX64.EFI leaves the BIOS path ok" "$out" "^BIOS boot: ok"
+
+# BOOTIA32.EFI (32-bit UEFI) is checked like BOOTX64.EFI, with its own summary line
+if [ -f "$IMG" ] && [ -f "$B/uefi32/BOOTIA32.EFI" ]; then
+  paths() { "$MKIMAGE" --inspect "$1" 2>&1 | grep ' boot: ' | tr '\n' ' '; }
+  cp --sparse=always "$IMG" "$T/bad32.img"
+  mcopy -o -i "$T/bad32.img@@1048576" "$B/uefi/BOOTX64.EFI" ::/EFI/BOOT/BOOTIA32.EFI
+  inspect_fails "inspect: an x86-64 loader as BOOTIA32.EFI fails and is named" "$T/bad32.img" \
+    "PROBLEM \(UEFI 32-bit\): /EFI/BOOT/BOOTIA32.EFI: not an i386 EFI executable"
+  expect_match "inspect: a bad BOOTIA32.EFI breaks only the 32-bit UEFI path" "$(paths "$T/bad32.img")" \
+    "^BIOS boot: ok UEFI boot: ok UEFI \(32-bit\) boot: BROKEN: /EFI/BOOT/BOOTIA32.EFI: not an i386"
+  cp --sparse=always "$IMG" "$T/bad32.img"
+  mdel -i "$T/bad32.img@@1048576" ::/EFI/BOOT/BOOTIA32.EFI
+  expect_eq "inspect: without BOOTIA32.EFI the 32-bit path is not installed (no problem)" \
+    "$(paths "$T/bad32.img")$("$MKIMAGE" --inspect "$T/bad32.img" | tail -n 1)" \
+    "BIOS boot: ok UEFI boot: ok UEFI (32-bit) boot: not installed inspect: ok"
+  cp --sparse=always "$IMG" "$T/bad32.img"
+  mdel -i "$T/bad32.img@@1048576" ::/EFI/BOOT/BOOTX64.EFI
+  expect_eq "inspect: BOOTIA32.EFI alone: a 32-bit-only UEFI image, not damage" \
+    "$(paths "$T/bad32.img")$("$MKIMAGE" --inspect "$T/bad32.img" | tail -n 1)" \
+    "BIOS boot: ok UEFI boot: not installed UEFI (32-bit) boot: ok inspect: ok"
+  rm -f "$T/bad32.img"
+fi
 
 cp "$GOOD" "$T/bad.img"
 printf '\x00\x00' | dd of="$T/bad.img" bs=1 seek=510 conv=notrunc status=none

@@ -3,6 +3,7 @@
 #   $STAGE1  440 bytes with the "HYS1" record at 424
 #   $STAGE2  8 bytes, "HYSTAGE2", its size, padding
 #   $EFI     the real BOOTX64.EFI when built, else helpers.py's minimal EFI application
+#   $EFI32   the real BOOTIA32.EFI when built, else a minimal i386 one
 # shellcheck shell=bash
 
 make_inputs() {
@@ -25,6 +26,9 @@ make_inputs() {
     EFI=$T/BOOTX64.EFI
     python3 "$TOP/tests/image/helpers.py" fakepe "$EFI" || return 1
   fi
+  EFI32=$T/BOOTIA32.EFI
+  if [ -f "$B/uefi32/BOOTIA32.EFI" ]; then cp "$B/uefi32/BOOTIA32.EFI" "$EFI32"
+  else python3 "$TOP/tests/image/helpers.py" fakepe32 "$EFI32" || return 1; fi
   # shellcheck disable=SC2034  # used by the sourcing scripts
   INPUTS=(--kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$STAGE2")
 }

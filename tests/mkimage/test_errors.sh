@@ -104,6 +104,28 @@ PY
     -o "$OUT" --kernel "$KERNEL" --efi "$EFI" --stage1 "$STAGE1" --stage2 "$KERNEL"
   refuses "EFI loader that is not PE" 1 "EFI loader: not a PE" \
     -o "$OUT" --kernel "$KERNEL" --efi "$STAGE2" --stage1 "$STAGE1" --stage2 "$STAGE2"
+  # BOOTX64.EFI and BOOTIA32.EFI each for its own firmware (common/pe.c)
+  refuses "--efi32 given an x86-64 loader" 1 "32-bit EFI loader: not an i386 EFI executable" \
+    -o "$OUT" "${INPUTS[@]}" --efi32 "$EFI"
+  refuses "--efi given an i386 loader" 1 "EFI loader: not an x86-64 EFI executable" \
+    -o "$OUT" --kernel "$KERNEL" --efi "$EFI32" --stage1 "$STAGE1" --stage2 "$STAGE2"
+  python3 "$TOP/tests/image/helpers.py" fakepe32 "$T/pe32.efi" && printf '\x0b\x02' |
+    dd of="$T/pe32.efi" bs=1 seek=$((0x84 + 20)) conv=notrunc status=none      # i386 with a PE32+ header
+  refuses "--efi32: i386 machine but a PE32+ header" 1 "32-bit EFI loader: not PE32 \(optional header magic" \
+    -o "$OUT" "${INPUTS[@]}" --efi32 "$T/pe32.efi"
+  # 4Kn images (--sector-size 4096)
+  refuses "--sector-size 1024" 2 "--sector-size 1024: expected 512 or 4096" -o "$OUT" "${INPUTS[@]}" --sector-size 1024
+  refuses "size not a multiple of the 4096-byte sector" 2 "--size 1049088: not a multiple of 4096 bytes" \
+    -o "$OUT" "${INPUTS[@]}" --sector-size 4096 --size 1049088
+  refuses "4Kn image too small (says the minimum)" 1 "too small.*smallest that fits is [0-9]+M" \
+    -o "$OUT" "${INPUTS[@]}" --sector-size 4096 --size 1M
+  # stage1 steps its buffer 512 bytes per sector: on 4Kn stage2 must be one read (64 sectors)
+  python3 -c "import struct,sys; b=bytearray(300000); b[0:24]=b'\xe9'+bytes(7)+b'HYSTAGE2'+struct.pack('<II',300000,0); sys.stdout.buffer.write(b)" > "$T/stage2-300k.bin"
+  check "mkimage: a 300000-byte stage2 is fine on a 512-byte image" \
+    "$MKIMAGE" -o "$T/s300.img" --kernel "$KERNEL" --stage1 "$STAGE1" --stage2 "$T/stage2-300k.bin"
+  rm -f "$T/s300.img"
+  refuses "stage2 of more than 64 sectors on a 4Kn image" 1 "stage2: 300000 bytes: on a 4096-byte-sector image stage1 loads at most 64 sectors" \
+    -o "$OUT" --kernel "$KERNEL" --stage1 "$STAGE1" --stage2 "$T/stage2-300k.bin" --sector-size 4096
   refuses "unparseable size" 2 "--size 12Q: not a size" -o "$OUT" "${INPUTS[@]}" --size 12Q
   refuses "size not a multiple of 512" 2 "--size 1000000: not a multiple of 512" -o "$OUT" "${INPUTS[@]}" --size 1000000
   refuses "--fat 12 on a 600M image" 1 "--fat 12: FAT12 allows at most 4084 clusters" \

@@ -256,4 +256,36 @@ for img in "$T/o1.img" "$T/o2.img"; do
     [ "$("$B/tests/fatcat" -o "$off" "$img" cat /LONGFI~1.TXT 2>/dev/null)" = two ] && ok=$((ok + 1))
 done
 expect_eq "a long name that looks like another's alias: unambiguous in both --file orders" "$ok" 2
+
+# ---- BOOTIA32.EFI (efi32) and 4Kn images (sector-size) ----------------------
+printf 'kernel = %s\nefi = %s\nefi32 = %s\nstage1 = %s\nstage2 = %s\nsector-size = 4096\n' \
+  "$KERNEL" "$EFI" "$EFI32" "$STAGE1" "$STAGE2" > "$T/k4.conf"
+out=$("$MKIMAGE" -c "$T/k4.conf" -o "$T/k4.img" 2>&1); rc=$?
+expect_eq "recipe with efi32 and sector-size = 4096 makes an image" "$rc:$out" "0:"
+got=$(od -An -c -j 4096 -N 8 "$T/k4.img" | tr -d ' ')
+expect_eq "4Kn: the GPT header is at byte 4096 (LBA 1)" "$got" "EFIPART"
+expect_eq "4Kn: nothing at byte 512" "$(od -An -tx1 -j 512 -N 8 "$T/k4.img" | tr -d ' ')" "0000000000000000"
+expect_eq "4Kn: the MBR's ESP entry starts at LBA 256 (1 MiB in 4 KiB sectors)" "$(le32 "$T/k4.img" $((446 + 16 + 8)))" 256
+expect_eq "4Kn: the FAT's bytes per sector is 4096" "$(od -An -tu2 -j $((1048576 + 11)) -N2 "$T/k4.img" | tr -d ' ')" 4096
+expect_eq "4Kn: stage1 loads stage2 from LBA 6" "$(le32 "$T/k4.img" $((424 + 8)))" 6
+ok=1
+for f in "/EFI/BOOT/BOOTIA32.EFI:$EFI32" "/EFI/BOOT/BOOTX64.EFI:$EFI" "/boot/kernel.elf:$KERNEL"; do
+  rm -f "$T/got"
+  mcopy -n -i "$T/k4.img@@1048576" "::${f%%:*}" "$T/got" 2>/dev/null && cmp -s "$T/got" "${f#*:}" || ok=0
+done
+expect_eq "4Kn: mtools reads BOOTIA32.EFI, BOOTX64.EFI and the kernel back byte for byte" "$ok" 1
+expect_eq "4Kn: stage2 at byte 6 * 4096" "$(od -An -c -j $((6 * 4096 + 8)) -N 8 "$T/k4.img" | tr -d ' ')" "HYSTAGE2"
+"$MKIMAGE" -c "$T/k4.conf" -o "$T/k4b.img" 2>/dev/null
+check "4Kn: same inputs, same bytes" cmp "$T/k4.img" "$T/k4b.img"
+"$MKIMAGE" -c "$T/k4.conf" --sector-size 512 -o "$T/k512.img" 2>/dev/null
+expect_eq "the sector size is part of the default seed (other GUIDs)" \
+  "$(cmp -s <(od -An -tx1 -j $((4096 + 56)) -N 16 "$T/k4.img") <(od -An -tx1 -j $((512 + 56)) -N 16 "$T/k512.img"); echo $?)" 1
+out=$("$MKIMAGE" -c "$T/k4.conf" --print-layout 2>&1)
+expect_match "--print-layout: 4096-byte sectors" "$out" "sectors of 4096 bytes"
+expect_match "--print-layout: BOOTIA32.EFI for 32-bit firmware" "$out" "BOOTIA32.EFI for 32-bit firmware"
+expect_match "--print-layout: lists /EFI/BOOT/BOOTIA32.EFI" "$out" "/EFI/BOOT/BOOTIA32.EFI +[0-9]+ bytes"
+expect_match "--print-layout: GPT entries in 4 sectors" "$out" "primary LBA 1 \(entries 2\.\.5\)"
+expect_match "--print-layout: usable from LBA 6" "$out" "usable LBA 6 \.\."
+out=$("$MKIMAGE" -o "$T/u32.img" --kernel "$KERNEL" --efi32 "$EFI32" --print-layout 2>&1)
+expect_match "an image with only BOOTIA32.EFI boots UEFI only" "$out" "^boots +UEFI \(BOOTIA32.EFI for 32-bit firmware\) only"
 finish

@@ -27,7 +27,7 @@ static void make_image(struct mk_image *img, enum mk_mbr_mode mode, int break_cr
     img->size = (uint64_t)IMG_SECTORS * 512;
     struct mk_layout l;
     memset(&l, 0, sizeof l);
-    mk_layout_compute(&l, IMG_SECTORS);
+    mk_layout_compute(&l, IMG_SECTORS, 512);
     l.mbr = mode;
     l.esp_mbr_type = 0xef;
     l.has_bios_part = 1;
@@ -87,7 +87,7 @@ static void test_bigger_device(void)
      * space, one at the very end */
     struct fl_old_part old[] = { { 2048, 100 }, { 10000, 5000 }, { 32700, 68 } };
     struct fl_plan p;
-    CHECK(fl_plan_make(&p, &s, dev_size, old, 3) == 0, "flash plan: GPT image onto a 4x bigger device");
+    CHECK(fl_plan_make(&p, &s, dev_size, 512, old, 3) == 0, "flash plan: GPT image onto a 4x bigger device");
     CHECK(p.gpt && p.backup_lba == dev_last, "flash plan: backup GPT goes to the device's last LBA");
     CHECK(p.data_end == MiB + 40 * 1024, "flash plan: data ends at the last non-zero 4 KiB, not at the chunk's end");
 
@@ -149,7 +149,7 @@ static void test_same_size_and_protective(void)
     uint8_t *want = malloc(img.size), *dev = malloc(img.size);
     fl_src_read(&s, 0, want, (size_t)img.size);
 
-    CHECK(fl_plan_make(&p, &s, img.size, NULL, 0) == 0, "flash plan: device exactly the image's size");
+    CHECK(fl_plan_make(&p, &s, img.size, 512, NULL, 0) == 0, "flash plan: device exactly the image's size");
     memset(dev, 0xff, img.size);
     replay(&p, &s, dev, 2);
     CHECK(!memcmp(dev, want, (size_t)p.data_end), "flash plan: same size: the head is the image's, headers unchanged");
@@ -158,7 +158,7 @@ static void test_same_size_and_protective(void)
     fl_plan_free(&p);
 
     uint64_t dev_size = 8 * MiB;
-    CHECK(fl_plan_make(&p, &s, dev_size, NULL, 0) == 0 && p.mbr_grown, "flash plan: protective MBR grown");
+    CHECK(fl_plan_make(&p, &s, dev_size, 512, NULL, 0) == 0 && p.mbr_grown, "flash plan: protective MBR grown");
     struct mbr_part e;
     memcpy(&e, p.mbr + MBR_TABLE_OFFSET, sizeof e);
     CHECK(e.type == 0xee && e.lba_first == 1 && e.lba_count == dev_size / 512 - 1,
@@ -177,9 +177,9 @@ static void test_refusals_and_plain(void)
     struct fl_src s;
     fl_src_from_image(&s, &img, "test image");
     struct fl_plan p;
-    CHECK(fl_plan_make(&p, &s, 16 * MiB, NULL, 0) < 0, "flash plan: an image with a bad entries CRC is refused");
+    CHECK(fl_plan_make(&p, &s, 16 * MiB, 512, NULL, 0) < 0, "flash plan: an image with a bad entries CRC is refused");
     fl_plan_free(&p);
-    CHECK(fl_plan_make(&p, &s, 2 * MiB, NULL, 0) < 0, "flash plan: a device smaller than the image is refused");
+    CHECK(fl_plan_make(&p, &s, 2 * MiB, 512, NULL, 0) < 0, "flash plan: a device smaller than the image is refused");
     fl_plan_free(&p);
     fl_src_close(&s);
     mk_image_free(&img);
@@ -188,7 +188,7 @@ static void test_refusals_and_plain(void)
     struct mk_image raw = { .size = 3 * MiB };
     memset(mk_image_chunk(&raw, 0, 8192), 0x11, 5000);
     fl_src_from_image(&s, &raw, "raw image");
-    CHECK(fl_plan_make(&p, &s, 8 * MiB, NULL, 0) == 0 && !p.gpt && p.data_end == 8192,
+    CHECK(fl_plan_make(&p, &s, 8 * MiB, 512, NULL, 0) == 0 && !p.gpt && p.data_end == 8192,
           "flash plan: an image without GPT is written up to its data end");
     uint8_t *dev = malloc(8 * MiB);
     memset(dev, 0xff, 8 * MiB);
@@ -201,9 +201,66 @@ static void test_refusals_and_plain(void)
     mk_image_free(&raw);
 }
 
+/* A 4Kn image (4 MiB, 4096-byte LBAs) onto a 16 MiB 4Kn device: the
+ * backup GPT goes to the device's last 4 KiB LBA, the primary header
+ * (at byte 4096) points there, the protective MBR grows in 4K units. */
+static void test_4kn_device(void)
+{
+    const uint32_t ss = 4096;
+    const uint64_t sectors = 4 * MiB / ss, dev_size = 16 * MiB, dev_last = dev_size / ss - 1;
+    struct mk_image img;
+    memset(&img, 0, sizeof img);
+    img.size = 4 * MiB;
+    struct mk_layout l;
+    memset(&l, 0, sizeof l);
+    mk_layout_compute(&l, sectors, ss);
+    l.mbr = MK_MBR_PROTECTIVE;
+    l.disk_guid[0] = 1;
+    l.esp_guid[0] = 2;
+    mk_mbr_build(mk_image_chunk(&img, 0, 512), &l, NULL, 0, 0);
+    uint8_t *ents = mk_image_chunk(&img, 2 * ss, GPT_ENTRIES_BYTES);
+    mk_gpt_entries(&l, ents);
+    uint32_t crc = crc32_update(0, ents, GPT_ENTRIES_BYTES);
+    struct gpt_header h;
+    mk_gpt_header(&l, crc, 0, &h);
+    memcpy(mk_image_chunk(&img, ss, 512), &h, sizeof h);
+    memcpy(mk_image_chunk(&img, (sectors - 5) * ss, GPT_ENTRIES_BYTES), ents, GPT_ENTRIES_BYTES);
+    mk_gpt_header(&l, crc, 1, &h);
+    memcpy(mk_image_chunk(&img, (sectors - 1) * ss, 512), &h, sizeof h);
+    memset(mk_image_chunk(&img, MiB, 8192), 0xa5, 8192);
+    struct fl_src s;
+    fl_src_from_image(&s, &img, "test image");
+    struct fl_plan p;
+    CHECK(fl_plan_make(&p, &s, dev_size, ss, NULL, 0) == 0 && p.gpt && p.backup_lba == dev_last && p.mbr_grown,
+          "flash plan 4K: backup GPT to the device's last 4 KiB LBA, protective MBR grown");
+    uint8_t *dev = malloc(dev_size);
+    memset(dev, 0xff, dev_size);
+    int aligned = 1;
+    for (size_t i = 0; i < p.n; i++)
+        aligned &= p.ext[i].off % ss == 0 && p.ext[i].len % ss == 0;
+    CHECK(aligned, "flash plan 4K: every extent in whole 4096-byte sectors (O_DIRECT on a 4Kn device)");
+    CHECK(replay(&p, &s, dev, 2) == 0, "flash plan 4K: replayed");
+    struct gpt_header ph, bh;
+    memcpy(&ph, dev + ss, sizeof ph);
+    memcpy(&bh, dev + dev_last * ss, sizeof bh);
+    CHECK(!gpt_header_check(&ph, 1) && ph.alternate_lba == dev_last && ph.last_usable_lba == dev_last - 5 &&
+              !gpt_header_check(&bh, dev_last) && bh.entries_lba == dev_last - 4 &&
+              crc32_update(0, dev + bh.entries_lba * ss, GPT_ENTRIES_BYTES) == bh.entries_crc32,
+          "flash plan 4K: primary at byte 4096 points at the backup; backup entries in the 4 sectors before it");
+    struct mbr_part e;
+    memcpy(&e, dev + MBR_TABLE_OFFSET, sizeof e);
+    CHECK(e.type == 0xee && e.lba_count == dev_last, "flash plan 4K: 0xEE entry over the device, in 4 KiB LBAs");
+    CHECK(all(dev + MiB, 8192, 0xa5), "flash plan 4K: the data is on the device");
+    free(dev);
+    fl_plan_free(&p);
+    fl_src_close(&s);
+    mk_image_free(&img);
+}
+
 int main(void)
 {
     test_bigger_device();
+    test_4kn_device();
     test_same_size_and_protective();
     test_refusals_and_plain();
     return check_exit();

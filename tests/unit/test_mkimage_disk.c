@@ -3,6 +3,7 @@
  * hybrid and protective tables, the stage1 patch, GUID variant/version
  * bits and seed determinism, GPT CRCs checked with common/gpt.c, and the
  * layout's alignment and 2 TiB cap. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -58,7 +59,7 @@ static void fake_stage1(uint8_t s1[440])
 static void layout(struct mk_layout *l, uint64_t total, enum mk_mbr_mode mode)
 {
     memset(l, 0, sizeof *l);
-    mk_layout_compute(l, total);
+    mk_layout_compute(l, total, 512);
     l->mbr = mode;
     l->esp_mbr_type = 0xef;
     l->has_bios_part = 1;
@@ -90,7 +91,7 @@ static void test_mbr(void)
     mk_mbr_build(sec, &l, s1, 440, 35);
     struct stage1_patch p;
     memcpy(&p, sec + STAGE1_PATCH_OFFSET, sizeof p);
-    CHECK(p.magic == STAGE1_PATCH_MAGIC && p.stage2_lba == MK_BIOS_FIRST_LBA && p.stage2_sectors == 35,
+    CHECK(p.magic == STAGE1_PATCH_MAGIC && p.stage2_lba == mk_bios_first_lba(512) && p.stage2_sectors == 35,
           "mbr: stage1 patched with stage2's LBA and length");
     CHECK(sec[0] == 0xeb && sec[510] == 0x55 && sec[511] == 0xaa, "mbr: code kept, 55 AA signature");
     CHECK(sec[440] == 0x01 && sec[441] == 0xef && sec[442] == 0xcd && sec[443] == 0xab, "mbr: disk signature at 440");
@@ -172,7 +173,7 @@ static void test_gpt(void)
     struct gpt_entry e[3];
     memcpy(e, entries, sizeof e);
     static const uint8_t bios[16] = GPT_GUID_BIOS_BOOT, esp[16] = GPT_GUID_ESP;
-    CHECK(guid_equal(e[0].type_guid, bios) && e[0].first_lba == MK_BIOS_FIRST_LBA && e[0].last_lba == 2047 &&
+    CHECK(guid_equal(e[0].type_guid, bios) && e[0].first_lba == mk_bios_first_lba(512) && e[0].last_lba == 2047 &&
               e[0].name[0] == 'B' && e[0].name[8] == 't',
           "gpt: entry 1 is \"BIOS boot\" up to LBA 2047");
     CHECK(guid_equal(e[1].type_guid, esp) && e[1].first_lba == 2048 && e[1].last_lba == l.esp_last &&
@@ -191,14 +192,55 @@ static void test_gpt(void)
 static void test_layout(void)
 {
     struct mk_layout l;
-    CHECK(mk_layout_compute(&l, 131072) == 0 && l.esp_first == 2048 && (l.esp_last + 1) % 8 == 0 &&
+    CHECK(mk_layout_compute(&l, 131072, 512) == 0 && l.esp_first == 2048 && (l.esp_last + 1) % 8 == 0 &&
               l.esp_last <= l.last_usable && l.last_usable - l.esp_last < 8,
           "layout: 64 MiB ESP from 2048, 4K-aligned end, up to the backup GPT");
-    CHECK(mk_layout_compute(&l, 6442450944ULL) == 0 && l.esp_last - l.esp_first + 1 <= 0xffffffffULL &&
+    CHECK(mk_layout_compute(&l, 6442450944ULL, 512) == 0 && l.esp_last - l.esp_first + 1 <= 0xffffffffULL &&
               l.esp_last - l.esp_first + 1 > 0xffffffffULL - 8,
           "layout: 3 TiB ESP capped at FAT32's 2^32-1 sectors");
-    CHECK(mk_layout_compute(&l, 2048) != 0, "layout: 1 MiB disk too small");
-    CHECK(mk_layout_compute(&l, 4096) == 0 && l.esp_last - l.esp_first + 1 == 2008, "layout: 2 MiB disk, 2008-sector ESP");
+    CHECK(mk_layout_compute(&l, 2048, 512) != 0, "layout: 1 MiB disk too small");
+    CHECK(mk_layout_compute(&l, 4096, 512) == 0 && l.esp_last - l.esp_first + 1 == 2008, "layout: 2 MiB disk, 2008-sector ESP");
+
+    /* 4Kn: the same byte positions where they can be, in 4096-byte LBAs. */
+    CHECK(mk_layout_compute(&l, 16384, 4096) == 0 && l.sector_size == 4096 && l.bios_first == 6 && l.bios_last == 255 &&
+              l.esp_first == 256 && l.last_usable == 16384 - 5 - 1 && l.esp_last == l.last_usable,
+          "layout 4K: 64 MiB: BIOS boot 6..255, ESP from 256 (1 MiB) to the last usable LBA 16378");
+    CHECK(mk_layout_compute(&l, 512, 4096) == 0 && l.esp_last - l.esp_first + 1 == 251, "layout 4K: 2 MiB disk, 251-sector ESP");
+    CHECK(mk_layout_compute(&l, 256 + 5, 4096) != 0, "layout 4K: 1 MiB + GPT tail too small");
+    CHECK(mk_gpt_entry_sectors(4096) == 4 && mk_gpt_tail(4096) == 5 && mk_bios_first_lba(4096) == 6 &&
+              mk_bios_first_lba(512) == 40 && mk_esp_first_lba(4096) == 256 && mk_gpt_tail(512) == 33,
+          "layout: GPT entry sectors, tail, BIOS and ESP starts for both sector sizes");
+    CHECK(mk_layout_compute(&l, (uint64_t)1 << 40, 4096) == 0 && l.esp_last - l.esp_first + 1 == 0xffffffffULL,
+          "layout 4K: a 4 PiB disk's ESP capped at 2^32-1 sectors (16 TiB)");
+
+    struct gpt_header p, b;
+    uint8_t *entries = calloc(1, GPT_ENTRIES_BYTES);
+    memset(&l, 0, sizeof l);
+    mk_layout_compute(&l, 16384, 4096);
+    l.has_bios_part = 1;
+    l.bios_guid[0] = 1;
+    l.esp_guid[0] = 2;
+    mk_gpt_entries(&l, entries);
+    uint32_t crc = crc32_update(0, entries, GPT_ENTRIES_BYTES);
+    mk_gpt_header(&l, crc, 0, &p);
+    mk_gpt_header(&l, crc, 1, &b);
+    CHECK(gpt_header_check(&p, 1) == NULL && gpt_header_check(&b, 16383) == NULL && p.first_usable_lba == 6 &&
+              p.entries_lba == 2 && b.entries_lba == 16379 && p.alternate_lba == 16383 && b.last_usable_lba == 16378,
+          "gpt 4K: headers at LBA 1 and 16383, entries at 2 and 16379 (4 sectors each), usable 6..16378");
+    free(entries);
+
+    uint8_t s1[440], sec[512];
+    fake_stage1(s1);
+    l.mbr = MK_MBR_HYBRID;
+    l.esp_mbr_type = 0xef;
+    mk_mbr_build(sec, &l, s1, 440, 12);
+    struct stage1_patch sp;
+    struct mbr_part e[4];
+    memcpy(&sp, sec + STAGE1_PATCH_OFFSET, sizeof sp);
+    memcpy(e, sec + MBR_TABLE_OFFSET, sizeof e);
+    CHECK(sp.stage2_lba == 6 && sp.stage2_sectors == 12 && e[0].lba_first == 1 && e[0].lba_count == 255 &&
+              e[1].lba_first == 256 && e[1].lba_count == 16123,
+          "mbr 4K: stage1 patched with 4K LBA 6, 12 sectors; entries in 4K LBAs");
 }
 
 int main(void)

@@ -130,14 +130,14 @@ static void test_types(void)
     int consistent = 1, hit4084 = 0, hit4085 = 0, hit65524 = 0, hit65525 = 0;
     for (uint64_t s = 3900; s < 4400; s++)
         for (int t = 12; t <= 16; t += 4)
-            if (mk_fat_geometry(s, t, 1, 512, &g) == 0) {
+            if (mk_fat_geometry(s, 512, t, 1, 512, &g) == 0) {
                 consistent &= rule_type(g.clusters) == t && g.type == t;
                 hit4084 |= g.clusters == 4084 && t == 12;
                 hit4085 |= g.clusters == 4085 && t == 16;
             }
     for (uint64_t s = 65600; s < 67000; s++)
         for (int t = 16; t <= 32; t += 16)
-            if (mk_fat_geometry(s, t, 1, 512, &g) == 0) {
+            if (mk_fat_geometry(s, 512, t, 1, 512, &g) == 0) {
                 consistent &= rule_type(g.clusters) == t && g.type == t;
                 hit65524 |= g.clusters == 65524 && t == 16;
                 hit65525 |= g.clusters == 65525 && t == 32;
@@ -145,14 +145,14 @@ static void test_types(void)
     CHECK(consistent, "fat: accepted geometries always match the cluster-count rule");
     CHECK(hit4084 && hit4085, "fat: FAT12 at 4084 clusters, FAT16 at 4085");
     CHECK(hit65524 && hit65525, "fat: FAT16 at 65524 clusters, FAT32 at 65525");
-    CHECK(mk_fat_geometry(6000, 12, 1, 512, &g) != 0, "fat: FAT12 refused with too many clusters");
+    CHECK(mk_fat_geometry(6000, 512, 12, 1, 512, &g) != 0, "fat: FAT12 refused with too many clusters");
 
     /* The FAT must cover every cluster, and not be needlessly big. */
     int covers = 1;
     for (uint64_t s = 2000; s < 600000; s = s * 5 / 4)
         for (int t = 12; t <= 32; t += (t == 12 ? 4 : 16))
             for (uint32_t spc = 1; spc <= 64; spc *= 2)
-                if (mk_fat_geometry(s, t, spc, 512, &g) == 0) {
+                if (mk_fat_geometry(s, 512, t, spc, 512, &g) == 0) {
                     uint64_t bits = (uint64_t)g.fat_sectors * 512 * 8;
                     covers &= (uint64_t)(g.clusters + 2) * t <= bits;
                     covers &= g.data_start % spc == 0;
@@ -161,37 +161,70 @@ static void test_types(void)
     CHECK(covers, "fat: FAT covers all clusters, data cluster-aligned, inside the volume");
 
     /* Automatic choice at the sizes the image tests use (ESP sectors). */
-    CHECK(mk_fat_choose(2000, 0, 512, &g) == NULL && g.type == 12, "fat: auto 1 MiB ESP is FAT12");
-    CHECK(mk_fat_choose(14296, 0, 512, &g) == NULL && g.type == 16, "fat: auto 7 MiB ESP is FAT16");
-    CHECK(mk_fat_choose(66600, 0, 512, &g) == NULL && g.type == 16, "fat: auto 66600 sectors: FAT16 (spec table)");
-    CHECK(mk_fat_choose(66601, 0, 512, &g) == NULL && g.type == 32 && g.clusters >= 65525,
+    CHECK(mk_fat_choose(2000, 512, 0, 512, &g) == NULL && g.type == 12, "fat: auto 1 MiB ESP is FAT12");
+    CHECK(mk_fat_choose(14296, 512, 0, 512, &g) == NULL && g.type == 16, "fat: auto 7 MiB ESP is FAT16");
+    CHECK(mk_fat_choose(66600, 512, 0, 512, &g) == NULL && g.type == 16, "fat: auto 66600 sectors: FAT16 (spec table)");
+    CHECK(mk_fat_choose(66601, 512, 0, 512, &g) == NULL && g.type == 32 && g.clusters >= 65525,
           "fat: auto 66601 sectors: FAT32");
-    CHECK(mk_fat_choose(128984, 0, 512, &g) == NULL && g.type == 32 && g.spc == 1, "fat: auto 63 MiB ESP is FAT32, 512-byte clusters");
-    CHECK(mk_fat_choose(1226744, 0, 512, &g) == NULL && g.type == 32 && g.spc == 8, "fat: auto 600 MiB ESP is FAT32, 4 KiB clusters");
-    CHECK(mk_fat_choose(0xffffffffULL, 0, 512, &g) == NULL && g.type == 32 && g.spc == 64,
+    CHECK(mk_fat_choose(128984, 512, 0, 512, &g) == NULL && g.type == 32 && g.spc == 1, "fat: auto 63 MiB ESP is FAT32, 512-byte clusters");
+    CHECK(mk_fat_choose(1226744, 512, 0, 512, &g) == NULL && g.type == 32 && g.spc == 8, "fat: auto 600 MiB ESP is FAT32, 4 KiB clusters");
+    CHECK(mk_fat_choose(0xffffffffULL, 512, 0, 512, &g) == NULL && g.type == 32 && g.spc == 64,
           "fat: auto 2 TiB ESP is FAT32, 32 KiB clusters");
 
     /* Forced types. */
-    const char *why = mk_fat_choose(1226744, 12, 512, &g);
+    const char *why = mk_fat_choose(1226744, 512, 12, 512, &g);
     CHECK(why && strstr(why, "at most 4084"), "fat: --fat 12 refused on 600 MiB");
-    why = mk_fat_choose(14296, 32, 512, &g);
+    why = mk_fat_choose(14296, 512, 32, 512, &g);
     CHECK(why && strstr(why, "at least 65525"), "fat: --fat 32 refused on 7 MiB");
-    why = mk_fat_choose(2000, 16, 512, &g);
+    why = mk_fat_choose(2000, 512, 16, 512, &g);
     CHECK(why && strstr(why, "at least 4085"), "fat: --fat 16 refused on 1 MiB");
-    CHECK(mk_fat_choose(128984, 16, 512, &g) == NULL && g.type == 16, "fat: --fat 16 allowed on 63 MiB");
-    CHECK(mk_fat_choose(128984, 12, 512, &g) == NULL && g.type == 12 && g.clusters <= 4084,
+    CHECK(mk_fat_choose(128984, 512, 16, 512, &g) == NULL && g.type == 16, "fat: --fat 16 allowed on 63 MiB");
+    CHECK(mk_fat_choose(128984, 512, 12, 512, &g) == NULL && g.type == 12 && g.clusters <= 4084,
           "fat: --fat 12 allowed on 63 MiB with big clusters");
-    CHECK(mk_fat_choose(14296, 12, 512, &g) == NULL && g.type == 12, "fat: --fat 12 allowed on 7 MiB");
+    CHECK(mk_fat_choose(14296, 512, 12, 512, &g) == NULL && g.type == 12, "fat: --fat 12 allowed on 7 MiB");
+}
+
+/* 4096-byte sectors: the tables' cluster sizes by bytes, at least one
+ * sector; FAT32 needs 65525 clusters, so at least 256 MiB at 4 KiB. */
+static void test_types_4k(void)
+{
+    struct mk_fat_geom g;
+    CHECK(mk_fat_choose(16123, 4096, 0, 512, &g) == NULL && g.type == 16 && g.spc == 1 && g.bps == 4096 &&
+              g.root_sectors == 4,
+          "fat 4K: auto 63 MiB ESP is FAT16, 4 KiB clusters (FAT32 would need 512-byte ones), root in 4 sectors");
+    CHECK(mk_fat_choose(153600, 4096, 0, 512, &g) == NULL && g.type == 32 && g.spc == 1,
+          "fat 4K: auto 600 MiB ESP is FAT32, 4 KiB clusters (the table's)");
+    CHECK(mk_fat_choose(10485760, 4096, 0, 512, &g) == NULL && g.type == 32 && g.spc == 8,
+          "fat 4K: auto 40 GiB ESP is FAT32, 32 KiB clusters (8 sectors)");
+    CHECK(mk_fat_choose(250, 4096, 0, 512, &g) == NULL && g.type == 12 && g.spc == 1, "fat 4K: auto 1000 KiB ESP is FAT12");
+    const char *why = mk_fat_choose(16123, 4096, 32, 512, &g);
+    CHECK(why && strstr(why, "at least 65525") && strstr(why, "4096-byte clusters"),
+          "fat 4K: --fat 32 refused on 63 MiB, naming 4096-byte clusters");
+    int ok = 1;
+    for (uint64_t s = 200; s < 3000000; s = s * 3 / 2)
+        for (int t = 12; t <= 32; t += (t == 12 ? 4 : 16))
+            for (uint32_t spc = 1; spc <= 8; spc *= 2)
+                if (mk_fat_geometry(s, 4096, t, spc, 512, &g) == 0) {
+                    ok &= rule_type(g.clusters) == t;
+                    ok &= (uint64_t)(g.clusters + 2) * t <= (uint64_t)g.fat_sectors * 4096 * 8;
+                    ok &= g.data_start % spc == 0 && g.data_start + (uint64_t)g.clusters * spc <= s;
+                }
+    CHECK(ok, "fat 4K: accepted geometries match the rule, FAT covers all clusters, data aligned and inside");
+    CHECK(mk_fat_geometry(16123, 4096, 16, 1, mk_fat_root_max(4096) + 128, &g) != 0 && mk_fat_root_max(4096) == 65408,
+          "fat 4K: the fixed root holds at most 65408 entries (whole 4 KiB sectors)");
+    CHECK(mk_fat_recommended_spc(1226744 / 8, 4096, 32) == 1 && mk_fat_recommended_spc(1226744, 512, 32) == 8,
+          "fat 4K: the same 600 MiB volume gets 4 KiB clusters at either sector size");
 }
 
 /* ---- whole volumes, read back with common/fat.c ------------------------- */
 
-struct disk { const struct mk_image *img; };
+struct disk { const struct mk_image *img; uint32_t ss; };
 
 static int read_img(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
-    const struct mk_image *img = ((struct disk *)ctx)->img;
-    uint64_t off = lba * 512, len = (uint64_t)count * 512;
+    const struct disk *d = ctx;
+    const struct mk_image *img = d->img;
+    uint64_t off = lba * d->ss, len = (uint64_t)count * d->ss;
     if (off + len > img->size)
         return 1;
     memset(buf, 0, len);
@@ -216,16 +249,19 @@ static int read_back(struct fat_vol *v, const char *path, const uint8_t *want, u
     return ok;
 }
 
-static void test_volume(int type, uint64_t sectors)
+/* A volume of `sectors` sectors of ss bytes at 1 MiB, written and read
+ * back with common/fat.c on a disk of ss-byte sectors. */
+static void test_volume(int type, uint64_t sectors, uint32_t ss)
 {
     static uint8_t big[300000];
     for (size_t i = 0; i < sizeof big; i++)
         big[i] = (uint8_t)(i * 31 + (i >> 9));
     static const uint8_t small[] = "hello\n";
-    char name[64];
+    char name[128];
 
     struct mk_fat fs;
     mk_fat_init(&fs);
+    fs.sector_size = ss;
     mk_fat_set_label(&fs, "test vol");
     fs.volume_id = 0x12345678;
     CHECK(mk_fat_add(&fs, "/EFI/BOOT/BOOTX64.EFI", big, -1, 40000) == NULL, "fat: add EFI loader");
@@ -243,43 +279,44 @@ static void test_volume(int type, uint64_t sectors)
 
     char why[256];
     int r = mk_fat_plan(&fs, sectors, type, why, sizeof why);
-    snprintf(name, sizeof name, "fat: FAT%d volume of %llu sectors planned", type, (unsigned long long)sectors);
-    CHECK(r == MK_FAT_OK && fs.g.type == type, name);
+    snprintf(name, sizeof name, "fat: FAT%d volume of %llu %u-byte sectors planned", type, (unsigned long long)sectors, ss);
+    CHECK(r == MK_FAT_OK && fs.g.type == type && fs.g.bps == ss, name);
     if (r != MK_FAT_OK) {
         printf("    %s\n", why);
         mk_fat_free(&fs);
         return;
     }
-    struct mk_image img = { .size = (2048 + sectors) * 512 };
-    mk_fat_emit(&fs, 2048, &img);
+    uint64_t part = (1 << 20) / ss;
+    struct mk_image img = { .size = (part + sectors) * ss };
+    mk_fat_emit(&fs, part, &img);
 
-    struct disk d = { &img };
+    struct disk d = { &img, ss };
     struct fat_vol v;
-    int m = fat_mount(&v, read_img, &d, 2048);
-    snprintf(name, sizeof name, "fat: FAT%d mounts with common/fat.c as FAT%d", type, type);
-    CHECK(m == FAT_OK && v.type == type, name);
+    int m = fat_mount_dev(&v, read_img, &d, part, ss);
+    snprintf(name, sizeof name, "fat: FAT%d (%u) mounts with common/fat.c as FAT%d, %u-byte sectors", type, ss, type, ss);
+    CHECK(m == FAT_OK && v.type == type && v.bytes_per_sector == ss, name);
     if (m == FAT_OK) {
-        snprintf(name, sizeof name, "fat: FAT%d files read back byte for byte", type);
+        snprintf(name, sizeof name, "fat: FAT%d (%u) files read back byte for byte", type, ss);
         CHECK(read_back(&v, "/EFI/BOOT/BOOTX64.EFI", big, 40000) && read_back(&v, "/boot/kernel.elf", big, sizeof big) &&
                   read_back(&v, "/boot/boot.cfg", small, 6) &&
                   read_back(&v, "/docs/A rather long file name, with commas.txt", small, 6) &&
                   read_back(&v, "/docs/empty", small, 0) && read_back(&v, "/many/longname39.txt", small, 6),
               name);
-        snprintf(name, sizeof name, "fat: FAT%d short names resolve too", type);
+        snprintf(name, sizeof name, "fat: FAT%d (%u) short names resolve too", type, ss);
         CHECK(read_back(&v, "/DOCS/ARATHE~1.TXT", small, 6) && read_back(&v, "/MANY/LONGN~10.TXT", small, 6), name);
     }
     /* The boot sector carries the label; FSInfo the free count. */
     const struct mk_chunk *res = &img.chunk[0];
-    snprintf(name, sizeof name, "fat: FAT%d boot sector signature and label", type);
+    snprintf(name, sizeof name, "fat: FAT%d (%u) boot sector signature and label", type, ss);
     int label_off = type == 32 ? 71 : 43;
     CHECK(res->data[510] == 0x55 && res->data[511] == 0xaa && memcmp(res->data + label_off, "TEST VOL   ", 11) == 0, name);
     if (type == 32) {
         struct fat_fsinfo fi;
-        memcpy(&fi, res->data + 512, sizeof fi);
+        memcpy(&fi, res->data + ss, sizeof fi);
         CHECK(fi.lead_sig == 0x41615252 && fi.struct_sig == 0x61417272 && fi.trail_sig == 0xaa550000 &&
                   fi.free_count == fs.g.clusters - fs.used_clusters,
-              "fat: FAT32 FSInfo signatures and free count");
-        CHECK(memcmp(res->data, res->data + 6 * 512, 1024) == 0, "fat: FAT32 backup boot sector and FSInfo at 6");
+              "fat: FAT32 FSInfo signatures and free count (in sector 1)");
+        CHECK(memcmp(res->data, res->data + 6 * ss, 2 * ss) == 0, "fat: FAT32 backup boot sector and FSInfo at 6");
     }
     mk_image_free(&img);
     mk_fat_free(&fs);
@@ -289,9 +326,14 @@ int main(void)
 {
     test_names();
     test_types();
-    test_volume(12, 2000);
-    test_volume(16, 14296);
-    test_volume(32, 128984);
-    test_volume(16, 128984);
+    test_volume(12, 2000, 512);
+    test_volume(16, 14296, 512);
+    test_volume(32, 128984, 512);
+    test_volume(16, 128984, 512);
+    /* 4Kn: the 64 MiB default image's ESP, a 2 MiB image's, 600 MiB */
+    test_volume(16, 16123, 4096);
+    test_volume(12, 250, 4096);
+    test_volume(32, 153600, 4096);
+    test_types_4k();
     return check_exit();
 }
