@@ -13,9 +13,10 @@
  * entry. Position-independent (BOOTIA32.EFI is relocated by the
  * firmware): labels are reached relative to a call's return address.
  *
- * The GDT lives in the code and every descriptor has its accessed bit
- * set, so loading a segment never writes to it (the page may be
- * read-only under UEFI's memory protection). */
+ * The GDT is read-only data (not in .text, where a disassembler would
+ * read its bytes as instructions: 9b is fwait) and every descriptor has
+ * its accessed bit set, so loading a segment never writes to it (the page
+ * may be read-only under UEFI's memory protection). */
 #define SEL_CODE32 0x08
 #define SEL_DATA   0x10
 #define SEL_CODE64 0x18
@@ -94,6 +95,7 @@ lm_enter32:
     jmp     *%rax
     .size lm_enter32, . - lm_enter32
 
+    .section .rodata
     .balign 8
 gdt:
     .quad 0
