@@ -77,3 +77,129 @@ const char *pe_check(const uint8_t *d, size_t n, uint16_t machine, struct pe_inf
     }
     return 0;
 }
+
+/* ---- Authenticode (pe.h) ------------------------------------------------ */
+#include "sha256.h"
+
+#define OPT_CHECKSUM   64
+#define OPT_HDRSIZE    60
+/* Where the data directories start and their count field, per magic. */
+#define OPT32_NDIRS    92
+#define OPT64_NDIRS    108
+
+const char *pe_sig_layout(const uint8_t *d, size_t n, struct pe_sig_layout *l)
+{
+    memset(l, 0, sizeof *l);
+    if (n < 0x40)
+        return "not a PE image";
+    uint64_t pe = get32(d + DOS_LFANEW);
+    if (pe + 4 + COFF_SIZE + 2 > n)
+        return "not a PE image";
+    uint64_t opt = pe + 4 + COFF_SIZE;
+    uint16_t optsize = get16(d + pe + 4 + 16);
+    uint16_t magic = get16(d + opt);
+    uint64_t ndirs_at = magic == PE_OPT_MAGIC_PE32PLUS ? OPT64_NDIRS : OPT32_NDIRS;
+    if (opt + optsize > n || ndirs_at + 4 > optsize)
+        return "optional header cut short";
+    uint32_t ndirs = get32(d + opt + ndirs_at);
+    uint64_t dir = opt + ndirs_at + 4 + (uint64_t)PE_DIR_SECURITY * 8;
+    if (ndirs <= PE_DIR_SECURITY || dir + 8 > opt + optsize)
+        return "no certificate table entry in the optional header";
+    uint32_t hdrs = get32(d + opt + OPT_HDRSIZE);
+    if (hdrs > n || hdrs < dir + 8)
+        return "SizeOfHeaders outside the file";
+    l->checksum_off = (uint32_t)(opt + OPT_CHECKSUM);
+    l->certdir_off = (uint32_t)dir;
+    l->headers_size = hdrs;
+    uint32_t off = get32(d + dir), size = get32(d + dir + 4);
+    l->hashed_end = n;
+    if (off || size) {
+        /* Firmware hashes everything up to the table and nothing after
+         * it, so it must be the file's tail. */
+        if (off < hdrs || (uint64_t)off + size != n)
+            return "the certificate table is not at the end of the file";
+        l->cert_off = off;
+        l->cert_size = size;
+        l->hashed_end = off;
+    }
+    return 0;
+}
+
+const char *pe_authenticode_sha256(const uint8_t *d, size_t n, uint8_t out[32])
+{
+    struct pe_sig_layout l;
+    const char *why = pe_sig_layout(d, n, &l);
+    if (why)
+        return why;
+    uint64_t pe = get32(d + DOS_LFANEW);
+    uint16_t nsec = get16(d + pe + 4 + 2), optsize = get16(d + pe + 4 + 16);
+    uint64_t table = pe + 4 + COFF_SIZE + optsize;
+    if (nsec > PE_MAX_SECTIONS || table + (uint64_t)nsec * SECTION_SIZE > n)
+        return "section table beyond the end of the file";
+    struct sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, d, l.checksum_off);
+    sha256_update(&c, d + l.checksum_off + 4, l.certdir_off - (l.checksum_off + 4));
+    sha256_update(&c, d + l.certdir_off + 8, l.headers_size - (l.certdir_off + 8));
+    /* Sections in the order of their file offsets (insertion sort: at
+     * most 96), each once. */
+    uint16_t order[PE_MAX_SECTIONS];
+    uint16_t k = 0;
+    for (uint16_t i = 0; i < nsec; i++) {
+        const uint8_t *s = d + table + (uint64_t)i * SECTION_SIZE;
+        if (!get32(s + SEC_RAWSIZE))
+            continue;
+        uint32_t ptr = get32(s + SEC_RAWPTR);
+        uint16_t j = k++;
+        while (j && get32(d + table + (uint64_t)order[j - 1] * SECTION_SIZE + SEC_RAWPTR) > ptr) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    uint64_t hashed = l.headers_size;
+    for (uint16_t j = 0; j < k; j++) {
+        const uint8_t *s = d + table + (uint64_t)order[j] * SECTION_SIZE;
+        uint64_t raw = get32(s + SEC_RAWSIZE), ptr = get32(s + SEC_RAWPTR);
+        if (ptr + raw > l.hashed_end)
+            return "a section's data lies beyond the signed part of the file";
+        sha256_update(&c, d + ptr, (size_t)raw);
+        hashed += raw;
+    }
+    /* The rest, counted as firmware counts it: from the sum of the bytes
+     * hashed so far, not from the last section's end. */
+    if (hashed < l.hashed_end)
+        sha256_update(&c, d + hashed, (size_t)(l.hashed_end - hashed));
+    else if (hashed > l.hashed_end)
+        return "sections overlap the headers or each other";
+    sha256_final(&c, out);
+    return 0;
+}
+
+const uint8_t *pe_signature(const uint8_t *d, size_t n, size_t *len)
+{
+    struct pe_sig_layout l;
+    *len = 0;
+    if (pe_sig_layout(d, n, &l) || l.cert_size < 8)
+        return 0;
+    const uint8_t *w = d + l.cert_off;
+    uint32_t wlen = get32(w);
+    if (wlen < 8 || wlen > l.cert_size || get16(w + 4) != PE_WIN_CERT_REVISION || get16(w + 6) != PE_WIN_CERT_PKCS7)
+        return 0;
+    *len = wlen - 8;
+    return w + 8;
+}
+
+uint32_t pe_checksum(const uint8_t *d, size_t n, uint32_t checksum_off)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        uint32_t w = i + 1 < n ? get16(d + i) : d[i];
+        if (i + 1 >= checksum_off && i < (size_t)checksum_off + 4)
+            w = 0;          /* the field itself (only ever at an even offset in real images) */
+        sum += w;
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    sum = (sum & 0xffff) + (sum >> 16);
+    return (uint32_t)sum + (uint32_t)n;
+}

@@ -34,6 +34,43 @@ struct pe_info {
  * NULL) or a static reason. */
 const char *pe_check(const uint8_t *d, size_t n, uint16_t machine, struct pe_info *info);
 
+/* Where an image's Authenticode signature lives and what it covers
+ * (Microsoft's "Windows Authenticode Portable Executable Signature
+ * Format"): the hash skips the CheckSum field, the Certificate Table's
+ * data-directory entry and the certificate table itself. Offsets are file
+ * offsets. */
+#define PE_DIR_SECURITY        4       /* data directory index of the certificate table */
+#define PE_WIN_CERT_REVISION   0x0200
+#define PE_WIN_CERT_PKCS7      0x0002  /* WIN_CERT_TYPE_PKCS_SIGNED_DATA */
+
+struct pe_sig_layout {
+    uint32_t checksum_off;    /* the optional header's CheckSum */
+    uint32_t certdir_off;     /* the security data-directory entry (8 bytes) */
+    uint32_t headers_size;    /* SizeOfHeaders */
+    uint32_t cert_off;        /* the certificate table; 0 when unsigned */
+    uint32_t cert_size;
+    uint64_t hashed_end;      /* where the hashed bytes end (the table, or the file's end) */
+};
+
+/* Locates the fields above in an image that passed pe_check. NULL, or a
+ * static reason (no room for the security directory, a certificate table
+ * not at the file's end, not inside the file). */
+const char *pe_sig_layout(const uint8_t *d, size_t n, struct pe_sig_layout *l);
+
+/* The Authenticode SHA-256 of the image: headers (less CheckSum and the
+ * security entry), sections in file order, then any bytes after them up
+ * to the certificate table, as firmware (EDK2's DxeImageVerificationLib)
+ * computes it. NULL or a static reason. */
+const char *pe_authenticode_sha256(const uint8_t *d, size_t n, uint8_t out[32]);
+
+/* The first PKCS#7 SignedData in the certificate table, or NULL (and
+ * *len 0) when the image carries none. Bounds-checked. */
+const uint8_t *pe_signature(const uint8_t *d, size_t n, size_t *len);
+
+/* The PE CheckSum (16-bit one's-complement sum of the file with the
+ * CheckSum field taken as zero, plus the file's length). */
+uint32_t pe_checksum(const uint8_t *d, size_t n, uint32_t checksum_off);
+
 /* "/EFI/BOOT/BOOTX64.EFI" or "/EFI/BOOT/BOOTIA32.EFI": where firmware of
  * that machine looks on removable media; NULL for another machine. */
 const char *pe_removable_path(uint16_t machine);

@@ -4,6 +4,7 @@
 #include "mk.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -63,7 +64,9 @@ void mk_blob_free(struct mk_blob *b)
 {
     if (!b->path)
         return;                 /* never opened (fd is not valid) */
-    if (b->data)
+    if (b->owned)
+        free(b->data);
+    else if (b->data)
         munmap(b->data, (size_t)b->size);
     if (b->fd >= 0)
         close(b->fd);

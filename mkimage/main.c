@@ -56,6 +56,14 @@ static void usage(FILE *out)
 "  --seed TEXT           derive GUIDs and signatures from TEXT (default: hash of the inputs)\n"
 "  --force-device        allow IMAGE to be a block device (written in place, all bytes)\n"
 "\n"
+"Secure Boot (docs/secure-boot.md):\n"
+"  --sign-key KEY.pem    sign the EFI loaders with this RSA key (needs the openssl program),\n"
+"  --sign-cert CERT.pem  for this certificate; the hash of boot.cfg is enrolled in them first\n"
+"  --sign-pass SOURCE    the key's passphrase, as openssl's -passin: pass:TEXT, env:VAR,\n"
+"                        file:PATH, fd:N (default: asked on the terminal if the key needs it)\n"
+"  --enroll-keys DIR     copy DIR/PK.auth, KEK.auth, db.auth (make keys) to /EFI/hyboot/keys:\n"
+"                        the loader enrols them on a machine in Setup Mode\n"
+"\n"
 "other:\n"
 "  --print-layout        show the plan (partitions, FAT, files, boot.cfg); write nothing\n"
 "  --inspect IMAGE       print the layout of an existing image and check it\n"
@@ -79,7 +87,7 @@ enum {
     OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
     OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
     OPT_PRINT, OPT_INSPECT, OPT_MODULE, OPT_WRITE_DEVICE, OPT_YES, OPT_ALLOW_FIXED,
-    OPT_EFI32, OPT_SECTOR_SIZE,
+    OPT_EFI32, OPT_SECTOR_SIZE, OPT_SIGN_KEY, OPT_SIGN_CERT, OPT_SIGN_PASS, OPT_ENROLL_KEYS,
 };
 
 static const struct option longopts[] = {
@@ -89,6 +97,10 @@ static const struct option longopts[] = {
     { "efi", required_argument, 0, OPT_EFI },
     { "efi32", required_argument, 0, OPT_EFI32 },
     { "sector-size", required_argument, 0, OPT_SECTOR_SIZE },
+    { "sign-key", required_argument, 0, OPT_SIGN_KEY },
+    { "sign-cert", required_argument, 0, OPT_SIGN_CERT },
+    { "sign-pass", required_argument, 0, OPT_SIGN_PASS },
+    { "enroll-keys", required_argument, 0, OPT_ENROLL_KEYS },
     { "stage1", required_argument, 0, OPT_STAGE1 },
     { "stage2", required_argument, 0, OPT_STAGE2 },
     { "file", required_argument, 0, OPT_FILE },

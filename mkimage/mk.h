@@ -36,6 +36,7 @@ struct mk_blob {
     int      fd;
     uint8_t *data;
     uint64_t size;
+    int      owned;             /* data is malloc'd (a signed loader), fd is -1 */
 };
 
 /* Opens a regular file of at most max_size bytes (FIFOs, devices and

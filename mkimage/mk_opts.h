@@ -29,6 +29,11 @@ struct mk_opts {
     char *cmdline, *resolution, *label, *seed, *size, *fat, *mbr, *esp_mbr_type;
     char *efi32;                    /* BOOTIA32.EFI (32-bit UEFI firmware) */
     char *sector_size;              /* "512" or "4096" */
+    /* Secure Boot (mk_sign.h): the key and certificate the EFI loaders
+     * are signed with, the key's passphrase as openssl's -passin takes
+     * it (pass:, env:, file:, fd:), and a folder of PK/KEK/db.auth to put
+     * on the ESP for the loader's Setup Mode enrolment. */
+    char *sign_key, *sign_cert, *sign_pass, *enroll_keys;
     int active_ee, force_device;
     struct mk_file_spec *files;
     size_t nfiles;

@@ -42,6 +42,8 @@ struct mk_plan {
     uint8_t  seed[32];
     int      seed_given;
     struct mk_blob kernel, efi, stage1, stage2, efi32;
+    struct mk_blob sb_keys[3];           /* --enroll-keys: PK, KEK, db .auth */
+    char    *sb_key_paths[3];
     struct mk_blob *files;               /* o->nfiles */
     struct mk_module *modules;           /* o->nmodules */
     uint8_t  kernel_sha256[32];
@@ -93,6 +95,12 @@ int mk_inputs_read(struct mk_plan *p, const struct mk_opts *o);
  * writes them in: a big module is hashed while the image is written. */
 int mk_bootcfg_make(struct mk_plan *p, const struct mk_opts *o);
 int mk_bootcfg_finish(struct mk_plan *p);
+/* secure_boot.c: with --sign-key/--sign-cert, completes boot.cfg (waiting
+ * for the modules' hashes), enrols its hash into the EFI loaders and signs
+ * them (p->efi and p->efi32 then hold the signed bytes); reads the
+ * --enroll-keys files. Nothing without those options. */
+int mk_secure_boot_step(struct mk_plan *p, const struct mk_opts *o);
+extern const char *const mk_sb_key_names[3];
 /* inputs.c: the thread that hashes the modules and digests the other
  * inputs for the seed (started by mk_inputs_read); waiting twice is
  * harmless. */

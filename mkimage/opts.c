@@ -39,6 +39,10 @@ static const struct key keys[] = {
     { "force-device", K_FLAG, S(force_device) },
     { "efi32", K_PATH, S(efi32) },
     { "sector-size", K_TEXT, S(sector_size) },
+    { "sign-key", K_PATH, S(sign_key) },
+    { "sign-cert", K_PATH, S(sign_cert) },
+    { "sign-pass", K_TEXT, S(sign_pass) },
+    { "enroll-keys", K_PATH, S(enroll_keys) },
 };
 #undef S
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -3,7 +3,10 @@
  * that holds them. */
 #include "mk_plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "secure_boot.h"
 #include <string.h>
 #include <sys/stat.h>
 
@@ -26,6 +29,15 @@ static int fill_fat(struct mk_plan *p, const struct mk_opts *o)
     if ((why = mk_fat_add(fs, BOOTCFG_PATH, (const uint8_t *)p->bootcfg, -1, p->bootcfg_len))) {
         mk_error(BOOTCFG_PATH, "%s", why);
         return MK_EXIT_FAIL;
+    }
+    for (size_t i = 0; i < 3 && o->enroll_keys; i++) {
+        char dest[64];
+        snprintf(dest, sizeof dest, "%s/%s", SB_KEYS_DIR, mk_sb_key_names[i]);
+        const struct mk_blob *b = &p->sb_keys[i];
+        if ((why = mk_fat_add(fs, dest, b->data, b->fd, b->size))) {
+            mk_error(b->path, "%s: %s", dest, why);
+            return MK_EXIT_FAIL;
+        }
     }
     for (size_t i = 0; i < o->nmodules; i++) {
         const struct mk_module *m = &p->modules[i];
@@ -61,6 +73,8 @@ uint64_t mk_plan_min_size(struct mk_plan *p)
     /* Every file needs at least its bytes, so start there and go up a
      * MiB at a time: FAT overhead is a few percent. */
     uint64_t payload = p->kernel.size + p->efi.size + p->efi32.size + p->bootcfg_len;
+    for (int i = 0; i < 3; i++)
+        payload += p->sb_keys[i].size;
     for (size_t i = 0; i < p->o->nfiles; i++)
         payload += p->files[i].size;
     for (size_t i = 0; i < p->o->nmodules; i++)
@@ -120,7 +134,7 @@ int mk_plan_make(struct mk_plan *p, const struct mk_opts *o)
     p->o = o;
     int r;
     if ((r = mk_settings_parse(p, o)) || (r = mk_inputs_read(p, o)) || (r = mk_bootcfg_make(p, o)) ||
-        (r = fill_fat(p, o)))
+        (r = mk_secure_boot_step(p, o)) || (r = fill_fat(p, o)))
         return r;
 
     char why[256];
@@ -174,6 +188,10 @@ void mk_plan_free(struct mk_plan *p)
     mk_blob_free(&p->efi32);
     mk_blob_free(&p->stage1);
     mk_blob_free(&p->stage2);
+    for (int i = 0; i < 3; i++) {
+        mk_blob_free(&p->sb_keys[i]);
+        free(p->sb_key_paths[i]);
+    }
     if (p->files)
         for (size_t i = 0; i < p->o->nfiles; i++)
             mk_blob_free(&p->files[i]);
