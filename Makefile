@@ -45,7 +45,7 @@ Q := @
 endif
 
 # ---- user-facing targets --------------------------------------------------
-.PHONY: help deps all disk.img flash test test-quick test-row run-bios run-uefi bench clean
+.PHONY: help deps all disk.img keys flash test test-quick test-row run-bios run-uefi bench clean
 
 help:
 	@echo "hyboot targets:"
@@ -57,6 +57,7 @@ help:
 	@echo "  make run-uefi     boot $(IMG) in QEMU with OVMF"
 	@echo "  make flash DEV=/dev/sdX   write $(IMG) to a USB stick: checks, asks, writes, verifies"
 	@echo "                    (FLASH_OPTS=\"--yes --allow-fixed\" for scripts / non-USB disks)"
+	@echo "  make keys         a Secure Boot key set of your own in keys/ (PK, KEK, db; docs/secure-boot.md)"
 	@echo "  make debug-bios   same as run-bios, halted for GDB (docs/debugging.md); also debug-uefi"
 	@echo "  make bench        benchmarks (bench/): mkimage vs standard tools, boot vs GRUB"
 	@echo "  make deps         check/install the Debian packages the project needs"
@@ -105,6 +106,10 @@ flash: $(IMG)
 	  echo "usage: make flash DEV=/dev/sdX  [FLASH_OPTS=\"--yes --allow-fixed\"]"; \
 	  echo "disks here:"; lsblk -d -o NAME,SIZE,TRAN,RM,MODEL 2>/dev/null | sed 's/^/  /'; exit 2; fi
 	$(Q)$$([ "$$(id -u)" -eq 0 ] || echo sudo) $(MKIMAGE) --write-device $(DEV) $(FLASH_OPTS) $(IMG)
+
+# Secure Boot keys (docs/secure-boot.md); never overwrites an existing set.
+keys: | $(DEPS_STAMP)
+	$(Q)scripts/make-keys.sh keys
 
 clean:
 	rm -rf $(B) images/*.img

@@ -29,6 +29,9 @@ pkgs=(
   util-linux         # tests/flash: blkid, blockdev, partx, mkswap; the matrix: flock
   e2fsprogs          # tests/flash: an old ext4 on the "used stick"
   gdb                # make debug-bios/debug-uefi; tests/kernel/test_debug.sh
+  openssl            # mkimage --sign-key runs it for the RSA signature; make keys makes the keys with it
+  efitools           # make keys: cert-to-efi-sig-list, sign-efi-sig-list (the .esl/.auth firmware enrols)
+  sbsigntool         # tests: sbverify checks mkimage's signatures independently of our own code
 )
 case "$(uname -m)" in
   x86_64) ;;

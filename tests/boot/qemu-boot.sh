@@ -11,6 +11,13 @@
 #   uefi32  QEMU + 32-bit OVMF (ovmf-ia32: only a Secure Boot build, so
 #           q35 with SMM; no keys enrolled, so Secure Boot is off); boots
 #           /EFI/BOOT/BOOTIA32.EFI on the 64-bit CPU
+#   uefi-sb QEMU + OVMF enforcing Secure Boot with Debian's snakeoil keys
+#           (OVMF_CODE_4M.snakeoil.fd, a fresh copy of its VARS; db holds
+#           /usr/share/ovmf/PkKek-1-snakeoil.pem); q35 with SMM
+#   uefi-setup  QEMU + Secure Boot OVMF in Setup Mode (no PK: fresh
+#           OVMF_VARS_4M.fd); boots twice on the same VARS: the first boot
+#           must end in a reset after "keys enrolled" (the loader's Setup
+#           Mode enrolment), the expectations hold for the second
 #   uboot   QEMU + U-Boot's UEFI (u-boot-qemu; use --machine pc --bus ide)
 #   bochs   Bochs + its own BIOS and the LGPL VGA BIOS, on a copy of the
 #           image (Bochs writes a lock file beside it); IDE only, no exit
@@ -141,10 +148,10 @@ qemu_cmd() {
   local mach=$machine
   # Debian's 32-bit OVMF is built with Secure Boot, which needs SMM and a
   # flash only SMM code may write.
-  if [ "$fw" = uefi32 ]; then
-    [ "$machine" = q35 ] || usage "uefi32: only --machine q35 (its OVMF needs SMM)"
-    mach=q35,smm=on
-  fi
+  case "$fw" in uefi32|uefi-sb|uefi-setup)
+    [ "$machine" = q35 ] || usage "$fw: only --machine q35 (its OVMF needs SMM)"
+    mach=q35,smm=on ;;
+  esac
   cmd=(qemu-system-x86_64 -machine "$mach" -accel "${ACCEL:-tcg}" -m "$mem" -smp "$smp"
        -no-reboot -net none -vga "$vga")
   [ -n "$cpu" ] && cmd+=(-cpu "$cpu")
@@ -168,8 +175,15 @@ qemu_cmd() {
       cmd+=(-global driver=cfi.pflash01,property=secure,value=on
             -drive "if=pflash,format=raw,unit=0,readonly=on,file=${OVMF32_CODE:-/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd}"
             -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
+    uefi-sb|uefi-setup)
+      local code=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+      [ "$fw" = uefi-setup ] && code=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+      cp "$vars" "$tmp/vars.fd"
+      cmd+=(-global driver=cfi.pflash01,property=secure,value=on
+            -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+            -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
     uboot) cmd+=(-bios "${UBOOT_ROM:-/usr/lib/u-boot/qemu-x86_64/u-boot.rom}") ;;
-    *) usage "--fw must be bios, uefi, uefi32, uboot or bochs" ;;
+    *) usage "--fw must be bios, uefi, uefi32, uefi-sb, uefi-setup, uboot or bochs" ;;
   esac
   # snapshot=on: boots never write to the image, so parallel boots can share it.
   local drv="format=raw,snapshot=on,if=none,id=boot,file=$image"
@@ -216,13 +230,6 @@ if [ "$run" -eq 1 ]; then
   exit $?
 fi
 
-if [ "$fw" = bochs ]; then    # Bochs finds its files (and writes its lock) in $tmp
-  (cd "$tmp" && exec "${cmd[@]}") </dev/null >"$tmp/emu.out" 2>&1 &
-else
-  "${cmd[@]}" </dev/null >"$tmp/emu.out" 2>&1 &
-fi
-pid=$!
-
 failmsg() {
   echo "qemu-boot: FAILED: $1"
   echo "qemu-boot: command: $(printf '%q ' "${cmd[@]}")"
@@ -234,6 +241,26 @@ failmsg() {
   echo "qemu-boot: serial log tail:"
   tr -d '\r' < "$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | tail -n 25 | awk '{ print "    " $0 }'
 }
+# Setup Mode: a first boot on the same VARS enrols the keys; the loader
+# resets the machine, which ends QEMU (-no-reboot).
+if [ "$fw" = uefi-setup ]; then
+  timeout "$timeout" "${cmd[@]}" </dev/null >"$tmp/emu.out" 2>&1
+  if ! grep -aq 'keys enrolled' "$log"; then
+    failmsg "first boot (Setup Mode) did not enrol the keys"
+    exit 1
+  fi
+  cp "$log" "$tmp/enrol.log"
+  : > "$log"
+  rm -f "$tmp/mon"
+fi
+
+if [ "$fw" = bochs ]; then    # Bochs finds its files (and writes its lock) in $tmp
+  (cd "$tmp" && exec "${cmd[@]}") </dev/null >"$tmp/emu.out" 2>&1 &
+else
+  "${cmd[@]}" </dev/null >"$tmp/emu.out" 2>&1 &
+fi
+pid=$!
+
 all_seen() {
   local e
   for e in "${expects[@]}"; do grep -Eaq -- "$e" "$log" || return 1; done
