@@ -100,6 +100,30 @@ mk_decoy()      { recipe decoy --kernel "$B/kernel/kernel-alt.elf" --seed uefi-d
 mk_mapchange()  { recipe mapchange --efi "$B/uefi/test/BOOTX64-mapchange.EFI"; }
 mk_mapchurn()   { recipe mapchurn --efi "$B/uefi/test/BOOTX64-mapchurn.EFI"; }
 
+# ---- Secure Boot (docs/secure-boot.md) ---------------------------------------
+# signed_image NAME [mkimage options]: the recipe with one module, signed
+# with the key Debian's snakeoil OVMF trusts (--fw uefi-sb) unless the
+# options give another
+SNAKEOIL=(--sign-key /usr/share/ovmf/PkKek-1-snakeoil.key --sign-cert /usr/share/ovmf/PkKek-1-snakeoil.pem
+          --sign-pass pass:snakeoil)
+signed_image() {
+  local n=$1; shift
+  printf 'hyboot secure boot module\n' > "$W/$n.txt" &&
+    recipe "$n" --module "$W/$n.txt=config sha256=$(sha256sum "$W/$n.txt" | cut -c1-64)" "${@:-${SNAKEOIL[@]}}"
+}
+# one key set from `make keys` for the rows that need one (made once)
+sb_keys() { ( flock 8; [ -s "$W/keys/db.auth" ] || "$TOP/scripts/make-keys.sh" "$W/keys" >/dev/null ) 8>"$W/keys.lock"; }
+mk_signed()   { signed_image signed; }
+mk_sbcfg()    { signed_image sbcfg && cfg_edit sbcfg 's/^cmdline=.*/cmdline=test edited/'; }   # a user's edit
+mk_sbkernel() { signed_image sbkernel && mcopy -o -i "$W/sbkernel.img$ESP" "$B/kernel/kernel-alt.elf" ::/boot/kernel.elf &&
+                cfg_edit sbkernel "s/^kernel_sha256=.*/kernel_sha256=$(sha256sum "$B/kernel/kernel-alt.elf" | cut -d' ' -f1)/"; }
+mk_sbmodule() { signed_image sbmodule && printf 'hyboot secure boot module, replaced\n' > "$W/sbmodule.new" &&
+                mcopy -o -i "$W/sbmodule.img$ESP" "$W/sbmodule.new" ::/boot/sbmodule.txt; }
+# signed with a key the snakeoil firmware does not know (make keys' db)
+mk_sbother()  { sb_keys && signed_image sbother --sign-key "$W/keys/db.key" --sign-cert "$W/keys/db.crt"; }
+# signed with make keys' db, the key set on the ESP for Setup Mode enrolment
+mk_sbenrol()  { sb_keys && signed_image sbenrol --sign-key "$W/keys/db.key" --sign-cert "$W/keys/db.crt" --enroll-keys "$W/keys"; }
+
 # ---- layouts mkimage can write ---------------------------------------------
 mk_protective() { recipe protective --mbr protective; }
 mk_mbronly()    { recipe mbronly --mbr mbr-only; }

@@ -138,7 +138,7 @@ run_row() {
   mapfile -t absents < <(opts "$i" absent)
   mapfile -t checks < <(opts "$i" check)
   local memsave; memsave=$(opts "$i" memsave | head -n 1)
-  local fwline=BIOS; case "$fw" in uefi|uefi32|uboot) fwline=UEFI ;; esac
+  local fwline=BIOS; case "$fw" in uefi*|uboot) fwline=UEFI ;; esac
   # the exit device cannot end a boot whose screen is still to be dumped;
   # Bochs has none
   local want_exit=33
@@ -152,6 +152,9 @@ run_row() {
     # UEFI firmware that finds no loader ends in its boot manager / shell
     fallthrough) args+=(--expect 'No bootable option|Shell>|UEFI Interactive Shell|Boot Manager' --fail-on 'hyboot:')
                  absents+=('hyboot:') ;;
+    # Secure Boot firmware that refuses the loader's signature
+    denied) args+=(--expect 'failed to load Boot[0-9]+ .*: Access Denied' --expect 'No bootable option' --fail-on 'hyboot:')
+            absents+=('hyboot:') ;;
     lines) args+=(--fail-on 'hyboot: error:|SELFTEST FAIL|Shell> |UEFI Interactive Shell|No bootable device|^hyboot: kernel done') ;;
     *) echo "FAIL: matrix/$name: unknown expectation $expect" > "$out"; return ;;
   esac
@@ -198,7 +201,7 @@ order=()
 for pass in slow fast; do
   for i in "${!rows[@]}"; do
     IFS='|' read -r _ fw _ <<<"${rows[$i]}"
-    case "$pass:$fw" in slow:uefi|slow:uefi32|slow:uboot|fast:bios|fast:bochs) order+=("$i") ;; esac
+    case "$pass:$fw" in slow:uefi*|slow:uboot|fast:bios|fast:bochs) order+=("$i") ;; esac
   done
 done
 start=$SECONDS
