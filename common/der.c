@@ -120,6 +120,28 @@ const char *der_pkcs7_signer(const uint8_t *d, size_t n, struct der *cert)
     return "SignedData: the signer's certificate is not in it";
 }
 
+const char *der_authenticode_digest(const uint8_t *d, size_t n, uint8_t out[32])
+{
+    static const uint8_t sha256_oid[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
+    struct der ci, e, wrap, sd, content, cwrap, spc, digest_info, alg, oid, octets;
+    size_t pos = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+    if (der_read(d, n, &ci) || ci.tag != DER_SEQUENCE || expect(&ci, &pos, DER_OID, &e) ||
+        expect(&ci, &pos, DER_CTX(0), &wrap) || expect(&wrap, &p2, DER_SEQUENCE, &sd) ||
+        expect(&sd, &p3, DER_INTEGER, &e) || expect(&sd, &p3, DER_SET, &e) ||
+        expect(&sd, &p3, DER_SEQUENCE, &content) || expect(&content, &p4, DER_OID, &e) ||
+        expect(&content, &p4, DER_CTX(0), &cwrap) || expect(&cwrap, &p5, DER_SEQUENCE, &spc) ||
+        expect(&spc, &p6, DER_SEQUENCE, &e) || expect(&spc, &p6, DER_SEQUENCE, &digest_info) ||
+        expect(&digest_info, &p7, DER_SEQUENCE, &alg) || expect(&digest_info, &p7, DER_OCTETS, &octets))
+        return "not an Authenticode signature";
+    size_t pa = 0;
+    if (expect(&alg, &pa, DER_OID, &oid) || oid.len != sizeof sha256_oid || memcmp(oid.body, sha256_oid, sizeof sha256_oid))
+        return "the signature's image hash is not SHA-256";
+    if (octets.len != 32)
+        return "the signature's image hash is not 32 bytes";
+    memcpy(out, octets.body, 32);
+    return 0;
+}
+
 /* ---- der_name_format ----------------------------------------------------- */
 
 struct out {

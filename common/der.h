@@ -48,6 +48,13 @@ const char *der_cert_parse(const uint8_t *d, size_t n, struct der_cert *c);
  * SignerInfo names. NULL (cert filled), or a static reason. */
 const char *der_pkcs7_signer(const uint8_t *d, size_t n, struct der *cert);
 
+/* The image hash an Authenticode signature carries: the digest of the
+ * SpcIndirectDataContent in a PKCS#7 SignedData (algorithm SHA-256 only).
+ * NULL (out filled), or a static reason. It says which image the signer
+ * signed; that the RSA signature over it is good is what firmware (or
+ * sbverify) checks. */
+const char *der_authenticode_digest(const uint8_t *d, size_t n, uint8_t out[32]);
+
 /* A Name as one line, "CN=hyboot db, O=example" (well-known attribute
  * types by their short names, others as dotted OIDs; bytes outside
  * printable ASCII as '?'). Always NUL-terminates (cap > 0); returns the

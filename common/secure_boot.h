@@ -24,6 +24,12 @@ struct cfg_enrolment {
 };
 _Static_assert(sizeof(struct cfg_enrolment) == 56, "cfg_enrolment layout");
 
+/* Finds the one enrolment record in a loader file (n bytes): its offset,
+ * or -1 with *why set (none, two, an unknown version). mkimage writes
+ * through it, --inspect reads it (common/cfg_enrolment.c). */
+#include <stddef.h>
+long cfg_enrolment_find(const uint8_t *d, size_t n, const char **why);
+
 /* Where the loader looks for keys to enrol on a machine in Setup Mode:
  * EFI signature lists wrapped as time-based authenticated variables
  * (what efitools' sign-efi-sig-list writes). db and KEK go in first; PK

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "bootcfg.h"
+#include "der.h"
+#include "secure_boot.h"
 #include "elf.h"
 #include "fat_walk.h"
 #include "pe.h"
@@ -184,6 +186,76 @@ static int mount_esp(struct esp_check *e)
 
 /* ---- boot files -------------------------------------------------------------------- */
 
+/* Secure Boot facts of an installed loader: who signed it, whether the
+ * signed hash is this file's (a patched file is refused by firmware), and
+ * whether the boot.cfg hash enrolled in it is that of /boot/boot.cfg.
+ * Under Secure Boot either mismatch stops the boot, without it neither
+ * does, hence notes and not problems. The RSA signature itself is
+ * firmware's (or sbverify's) to check. */
+static void secure_boot_report(struct esp_check *e, const char *path, const uint8_t *pe, size_t n)
+{
+    struct inspect *in = e->in;
+    size_t siglen;
+    const uint8_t *sig = pe_signature(pe, n, &siglen);
+    if (!sig) {
+        struct pe_sig_layout l;
+        if (!pe_sig_layout(pe, n, &l) && l.cert_off)
+            note(in, "%s: its certificate table holds no PKCS#7 signature", path);
+        else
+            say(in, "    signature: none (Secure Boot firmware refuses it)\n");
+    } else {
+        struct der cert;
+        struct der_cert c;
+        char subject[200];
+        const char *why = der_pkcs7_signer(sig, siglen, &cert);
+        if (!why)
+            why = der_cert_parse(cert.at, cert.size, &c);
+        if (why) {
+            note(in, "%s: signed, but the signature cannot be read: %s", path, why);
+        } else {
+            der_name_format(&c.subject, subject, sizeof subject);
+            say(in, "    signed by: %s\n", shown(subject));
+        }
+        uint8_t signed_hash[32], actual[32];
+        const char *dwhy = der_authenticode_digest(sig, siglen, signed_hash);
+        const char *awhy = pe_authenticode_sha256(pe, n, actual);
+        if (dwhy || awhy)
+            note(in, "%s: cannot compare the signed hash with the file: %s", path, dwhy ? dwhy : awhy);
+        else if (memcmp(signed_hash, actual, 32) != 0)
+            note(in, "%s: the signature is for other bytes than this file's: Secure Boot firmware refuses it", path);
+        else
+            say(in, "    signed hash: matches the file (Authenticode SHA-256)\n");
+    }
+    const char *why = NULL;
+    long at = cfg_enrolment_find(pe, n, &why);
+    if (at < 0) {
+        say(in, "    boot.cfg hash: none (%s)\n", why);
+        return;
+    }
+    struct cfg_enrolment rec;
+    memcpy(&rec, pe + at, sizeof rec);
+    if (rec.enrolled != 1) {
+        say(in, "    boot.cfg hash: not enrolled\n");
+        return;
+    }
+    struct fat_file f;
+    uint8_t *cfg = NULL, got[32];
+    if (fat_open(&e->vol, BOOTCFG_PATH, &f) == FAT_OK && !(f.attr & FAT_ATTR_DIRECTORY) && f.size <= BOOTCFG_MAX_BYTES)
+        cfg = read_whole(e, BOOTCFG_PATH, &f, 0);
+    if (!cfg) {
+        note(in, "%s: a boot.cfg hash is enrolled, but there is no readable %s: the loader refuses to boot",
+             path, BOOTCFG_PATH);
+        return;
+    }
+    mk_sha256(cfg, f.size, got);
+    free(cfg);
+    if (memcmp(got, rec.sha256, 32) == 0)
+        say(in, "    boot.cfg hash: enrolled, matches %s\n", BOOTCFG_PATH);
+    else
+        note(in, "%s: the enrolled boot.cfg hash differs from %s: with Secure Boot on the loader refuses "
+             "to boot, with it off it warns", path, BOOTCFG_PATH);
+}
+
 /* The loader firmware of one kind starts (pe.h): BOOTX64.EFI on 64-bit
  * UEFI (path PATH_UEFI64, summary line 1), BOOTIA32.EFI on 32-bit UEFI
  * (PATH_UEFI32, line 2). */
@@ -217,6 +289,8 @@ static void check_loader(struct esp_check *e, uint16_t machine)
     else
         say(in, "  %s: %s %s EFI application, %" PRIu32 " bytes\n", path,
             info.magic == PE_OPT_MAGIC_PE32PLUS ? "PE32+" : "PE32", pe_machine_name(info.machine), f.size);
+    if (!why)
+        secure_boot_report(e, path, pe, f.size);
     free(pe);
 }
 

@@ -13,7 +13,7 @@
 
 #include "der.h"
 
-/* sign_loader.c: writes the boot.cfg hash into the loader's enrolment
+/* sign.c: writes the boot.cfg hash into the loader's enrolment
  * record. NULL, or why it cannot (no record, two records, a version this
  * mkimage does not know). */
 const char *mk_enrol_cfg_hash(uint8_t *pe, size_t n, const uint8_t cfg_sha256[32]);

@@ -246,23 +246,15 @@ void mk_signer_close(struct mk_signer *s)
 
 const char *mk_enrol_cfg_hash(uint8_t *pe, size_t n, const uint8_t cfg_sha256[32])
 {
-    const size_t mlen = sizeof CFG_ENROLMENT_MAGIC - 1;
-    uint8_t *at = NULL;
-    for (uint8_t *p = pe; n >= mlen && (p = memmem(p, n - (size_t)(p - pe), CFG_ENROLMENT_MAGIC, mlen));
-         p += mlen) {
-        if (at)
-            return "holds two boot.cfg hash records (" CFG_ENROLMENT_MAGIC "): which one is read is unclear";
-        at = p;
-    }
-    if (!at || (size_t)(at - pe) + sizeof(struct cfg_enrolment) > n)
-        return "has no boot.cfg hash record (" CFG_ENROLMENT_MAGIC "): not a hyboot loader that can be signed";
+    const char *why = NULL;
+    long at = cfg_enrolment_find(pe, n, &why);
+    if (at < 0)
+        return why;
     struct cfg_enrolment e;
-    memcpy(&e, at, sizeof e);
-    if (e.version != CFG_ENROLMENT_VERSION)
-        return "its boot.cfg hash record has a version this mkimage does not know";
+    memcpy(&e, pe + at, sizeof e);
     e.enrolled = 1;
     memcpy(e.sha256, cfg_sha256, 32);
-    memcpy(at, &e, sizeof e);
+    memcpy(pe + at, &e, sizeof e);
     return NULL;
 }
 
