@@ -74,6 +74,11 @@ uint32_t pe_checksum(const uint8_t *d, size_t n, uint32_t checksum_off);
 /* "/EFI/BOOT/BOOTX64.EFI" or "/EFI/BOOT/BOOTIA32.EFI": where firmware of
  * that machine looks on removable media; NULL for another machine. */
 const char *pe_removable_path(uint16_t machine);
+/* Where shim (as BOOTX64.EFI) looks for the loader it starts and for
+ * MokManager: the shim + MOK route of docs/secure-boot.md. */
+#define PE_SHIM_NEXT_X64 "/EFI/BOOT/grubx64.efi"
+#define PE_SHIM_MM_X64   "/EFI/BOOT/mmx64.efi"
+
 /* "x86-64", "i386", or "unknown". */
 const char *pe_machine_name(uint16_t machine);
 

@@ -294,6 +294,28 @@ static void check_loader(struct esp_check *e, uint16_t machine)
     free(pe);
 }
 
+/* The shim + MOK route: BOOTX64.EFI is shim and starts grubx64.efi,
+ * which is then hyboot's loader; report it like BOOTX64.EFI. */
+static void check_shim_next(struct esp_check *e)
+{
+    struct fat_file f;
+    if (fat_open(&e->vol, PE_SHIM_NEXT_X64, &f) != FAT_OK || (f.attr & FAT_ATTR_DIRECTORY))
+        return;
+    uint8_t *pe = read_whole(e, PE_SHIM_NEXT_X64, &f, PATH_UEFI64);
+    if (!pe)
+        return;
+    struct pe_info info;
+    const char *why = pe_check(pe, f.size, PE_MACHINE_X64, &info);
+    if (why) {
+        problem(e->in, PATH_UEFI64, "%s: %s (shim starts it)", PE_SHIM_NEXT_X64, why);
+    } else {
+        say(e->in, "  %s: PE32+ x86-64 EFI application, %" PRIu32 " bytes, the loader shim starts\n",
+            PE_SHIM_NEXT_X64, f.size);
+        secure_boot_report(e, PE_SHIM_NEXT_X64, pe, f.size);
+    }
+    free(pe);
+}
+
 /* Reads and parses boot.cfg into cfg (defaults when there is none). */
 static void check_bootcfg(struct esp_check *e, struct boot_cfg *cfg)
 {
@@ -353,6 +375,7 @@ static void check_boot_files(struct esp_check *e)
     struct inspect *in = e->in;
     if (e->paths & PATH_UEFI) {
         check_loader(e, PE_MACHINE_X64);
+        check_shim_next(e);
         check_loader(e, PE_MACHINE_I386);
     }
     struct boot_cfg *cfg = mk_zalloc(sizeof *cfg);

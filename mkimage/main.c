@@ -63,6 +63,10 @@ static void usage(FILE *out)
 "                        file:PATH, fd:N (default: asked on the terminal if the key needs it)\n"
 "  --enroll-keys DIR     copy DIR/PK.auth, KEK.auth, db.auth (make keys) to /EFI/hyboot/keys:\n"
 "                        the loader enrols them on a machine in Setup Mode\n"
+"  --shim SHIM.efi       a signed shim (Debian: shimx64.efi.signed) as BOOTX64.EFI; the\n"
+"                        --efi loader goes beside it as grubx64.efi, which shim starts\n"
+"                        after checking it against db or MOK (the shim + MOK route)\n"
+"  --mok-manager MM.efi  MokManager beside shim as mmx64.efi (mmx64.efi.signed)\n"
 "\n"
 "other:\n"
 "  --print-layout        show the plan (partitions, FAT, files, boot.cfg); write nothing\n"
@@ -87,7 +91,8 @@ enum {
     OPT_KERNEL = 256, OPT_EFI, OPT_STAGE1, OPT_STAGE2, OPT_FILE, OPT_CMDLINE, OPT_RESOLUTION,
     OPT_SIZE, OPT_FAT, OPT_LABEL, OPT_MBR, OPT_ESP_TYPE, OPT_ACTIVE_EE, OPT_SEED, OPT_FORCE,
     OPT_PRINT, OPT_INSPECT, OPT_MODULE, OPT_WRITE_DEVICE, OPT_YES, OPT_ALLOW_FIXED,
-    OPT_EFI32, OPT_SECTOR_SIZE, OPT_SIGN_KEY, OPT_SIGN_CERT, OPT_SIGN_PASS, OPT_ENROLL_KEYS,
+    OPT_EFI32, OPT_SECTOR_SIZE, OPT_SIGN_KEY, OPT_SIGN_CERT, OPT_SIGN_PASS, OPT_ENROLL_KEYS, OPT_SHIM,
+    OPT_MOK_MANAGER,
 };
 
 static const struct option longopts[] = {
@@ -101,6 +106,8 @@ static const struct option longopts[] = {
     { "sign-cert", required_argument, 0, OPT_SIGN_CERT },
     { "sign-pass", required_argument, 0, OPT_SIGN_PASS },
     { "enroll-keys", required_argument, 0, OPT_ENROLL_KEYS },
+    { "shim", required_argument, 0, OPT_SHIM },
+    { "mok-manager", required_argument, 0, OPT_MOK_MANAGER },
     { "stage1", required_argument, 0, OPT_STAGE1 },
     { "stage2", required_argument, 0, OPT_STAGE2 },
     { "file", required_argument, 0, OPT_FILE },

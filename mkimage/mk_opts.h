@@ -34,6 +34,9 @@ struct mk_opts {
      * it (pass:, env:, file:, fd:), and a folder of PK/KEK/db.auth to put
      * on the ESP for the loader's Setup Mode enrolment. */
     char *sign_key, *sign_cert, *sign_pass, *enroll_keys;
+    /* The shim + MOK route: shim as BOOTX64.EFI, our loader beside it as
+     * grubx64.efi (the name shim starts), MokManager as mmx64.efi. */
+    char *shim, *mok_manager;
     int active_ee, force_device;
     struct mk_file_spec *files;
     size_t nfiles;

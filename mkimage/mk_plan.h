@@ -12,6 +12,7 @@
 #include "mk_fat.h"
 #include "mk_image.h"
 #include "mk_opts.h"
+#include "pe.h"
 
 #define MK_DEFAULT_SIZE  (64ULL << 20)
 #define MK_DEFAULT_LABEL "HYBOOT"
@@ -44,6 +45,7 @@ struct mk_plan {
     struct mk_blob kernel, efi, stage1, stage2, efi32;
     struct mk_blob sb_keys[3];           /* --enroll-keys: PK, KEK, db .auth */
     char    *sb_key_paths[3];
+    struct mk_blob shim, mok_manager;    /* --shim, --mok-manager */
     struct mk_blob *files;               /* o->nfiles */
     struct mk_module *modules;           /* o->nmodules */
     uint8_t  kernel_sha256[32];
@@ -101,6 +103,8 @@ int mk_bootcfg_finish(struct mk_plan *p);
  * --enroll-keys files. Nothing without those options. */
 int mk_secure_boot_step(struct mk_plan *p, const struct mk_opts *o);
 extern const char *const mk_sb_key_names[3];
+#define MK_SHIM_NEXT  PE_SHIM_NEXT_X64
+#define MK_SHIM_MM    PE_SHIM_MM_X64
 /* inputs.c: the thread that hashes the modules and digests the other
  * inputs for the seed (started by mk_inputs_read); waiting twice is
  * harmless. */

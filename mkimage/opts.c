@@ -43,6 +43,8 @@ static const struct key keys[] = {
     { "sign-cert", K_PATH, S(sign_cert) },
     { "sign-pass", K_TEXT, S(sign_pass) },
     { "enroll-keys", K_PATH, S(enroll_keys) },
+    { "shim", K_PATH, S(shim) },
+    { "mok-manager", K_PATH, S(mok_manager) },
 };
 #undef S
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "pe.h"
 #include "secure_boot.h"
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +29,16 @@ static int fill_fat(struct mk_plan *p, const struct mk_opts *o)
     }
     if ((why = mk_fat_add(fs, BOOTCFG_PATH, (const uint8_t *)p->bootcfg, -1, p->bootcfg_len))) {
         mk_error(BOOTCFG_PATH, "%s", why);
+        return MK_EXIT_FAIL;
+    }
+    if (p->shim.path && (why = mk_fat_add(fs, pe_removable_path(PE_MACHINE_X64), p->shim.data, p->shim.fd,
+                                          p->shim.size))) {
+        mk_error(o->shim, "%s: %s", pe_removable_path(PE_MACHINE_X64), why);
+        return MK_EXIT_FAIL;
+    }
+    if (p->mok_manager.path &&
+        (why = mk_fat_add(fs, MK_SHIM_MM, p->mok_manager.data, p->mok_manager.fd, p->mok_manager.size))) {
+        mk_error(o->mok_manager, "%s: %s", MK_SHIM_MM, why);
         return MK_EXIT_FAIL;
     }
     for (size_t i = 0; i < 3 && o->enroll_keys; i++) {
@@ -72,7 +83,8 @@ uint64_t mk_plan_min_size(struct mk_plan *p)
 {
     /* Every file needs at least its bytes, so start there and go up a
      * MiB at a time: FAT overhead is a few percent. */
-    uint64_t payload = p->kernel.size + p->efi.size + p->efi32.size + p->bootcfg_len;
+    uint64_t payload = p->kernel.size + p->efi.size + p->efi32.size + p->bootcfg_len + p->shim.size +
+                       p->mok_manager.size;
     for (int i = 0; i < 3; i++)
         payload += p->sb_keys[i].size;
     for (size_t i = 0; i < p->o->nfiles; i++)
@@ -188,6 +200,8 @@ void mk_plan_free(struct mk_plan *p)
     mk_blob_free(&p->efi32);
     mk_blob_free(&p->stage1);
     mk_blob_free(&p->stage2);
+    mk_blob_free(&p->shim);
+    mk_blob_free(&p->mok_manager);
     for (int i = 0; i < 3; i++) {
         mk_blob_free(&p->sb_keys[i]);
         free(p->sb_key_paths[i]);
@@ -217,7 +231,7 @@ int mk_plan_output_is_input(const struct mk_plan *p, const char *output)
     if (stat(output, &out) != 0 || !S_ISREG(out.st_mode))
         return 0;
     const char *hit = NULL;
-    const struct mk_blob *b[] = { &p->kernel, &p->efi, &p->stage1, &p->stage2, &p->efi32 };
+    const struct mk_blob *b[] = { &p->kernel, &p->efi, &p->stage1, &p->stage2, &p->efi32, &p->shim, &p->mok_manager };
     for (size_t i = 0; !hit && i < sizeof b / sizeof b[0]; i++)
         if (same_file(b[i]->path, &out))
             hit = b[i]->path;

@@ -3,6 +3,7 @@
  * loader's Setup Mode enrolment. docs/secure-boot.md. */
 #include "mk_plan.h"
 #include "mk_sign.h"
+#include "pe.h"
 #include "sha256.h"
 
 #include <stdio.h>
@@ -44,10 +45,49 @@ static void replace(struct mk_blob *b, uint8_t *data, size_t len)
     b->owned = 1;
 }
 
+/* The shim + MOK route: shim where firmware looks, our loader where shim
+ * looks. Both are PE x86-64 EFI applications; shim's signature is its
+ * vendor's (Microsoft's, for Debian's shim-signed) and not ours to check. */
+static int read_shim(struct mk_plan *p, const struct mk_opts *o)
+{
+    if (o->mok_manager && !o->shim) {
+        mk_opt_error(o, "mok-manager", "MokManager is started by shim: give --shim too");
+        return MK_EXIT_USAGE;
+    }
+    if (!o->shim)
+        return MK_EXIT_OK;
+    if (!o->efi) {
+        mk_opt_error(o, "shim", "shim needs the loader it starts: give --efi too");
+        return MK_EXIT_USAGE;
+    }
+    const char *why;
+    if (mk_blob_open(o->shim, MK_FILE_MAX, &p->shim) < 0)
+        return MK_EXIT_FAIL;
+    if ((why = pe_check(p->shim.data, (size_t)p->shim.size, PE_MACHINE_X64, NULL))) {
+        mk_error(o->shim, "shim: %s", why);
+        return MK_EXIT_FAIL;
+    }
+    if (o->mok_manager) {
+        if (mk_blob_open(o->mok_manager, MK_FILE_MAX, &p->mok_manager) < 0)
+            return MK_EXIT_FAIL;
+        if ((why = pe_check(p->mok_manager.data, (size_t)p->mok_manager.size, PE_MACHINE_X64, NULL))) {
+            mk_error(o->mok_manager, "MokManager: %s", why);
+            return MK_EXIT_FAIL;
+        }
+    }
+    p->efi_dest = MK_SHIM_NEXT;
+    if (!o->sign_key)
+        mk_warn(o->shim, "shim starts only a loader signed by a key in db or MOK: sign it (--sign-key)");
+    return MK_EXIT_OK;
+}
+
 int mk_secure_boot_step(struct mk_plan *p, const struct mk_opts *o)
 {
     if (o->enroll_keys && read_keys(p, o))
         return MK_EXIT_FAIL;
+    int r = read_shim(p, o);
+    if (r)
+        return r;
     if (!o->sign_key && !o->sign_cert) {
         if (o->sign_pass)
             mk_opt_error(o, "sign-pass", "a passphrase, but nothing to sign: give --sign-key and --sign-cert");
@@ -62,7 +102,7 @@ int mk_secure_boot_step(struct mk_plan *p, const struct mk_opts *o)
         return MK_EXIT_USAGE;
     }
     /* The hash is of the final boot.cfg: with the modules' hashes in. */
-    int r = mk_bootcfg_finish(p);
+    r = mk_bootcfg_finish(p);
     if (r)
         return r;
     uint8_t cfg_sha[32];
