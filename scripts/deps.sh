@@ -31,7 +31,9 @@ pkgs=(
   gdb                # make debug-bios/debug-uefi; tests/kernel/test_debug.sh
   openssl            # mkimage --sign-key runs it for the RSA signature; make keys makes the keys with it
   efitools           # make keys: cert-to-efi-sig-list, sign-efi-sig-list (the .esl/.auth firmware enrols)
-  sbsigntool         # tests: sbverify checks mkimage's signatures independently of our own code
+  sbsigntool         # tests: sbverify checks mkimage's signatures independently of our own code;
+                     # sbsign re-signs Debian's shim with the test firmware's key (sb-shim rows)
+  shim-signed        # tests: the shim + MOK route (sb-shim rows boot /usr/lib/shim/shimx64.efi.signed)
 )
 case "$(uname -m)" in
   x86_64) ;;

@@ -70,7 +70,7 @@ endef
 # make's PID: several people may build in one tree at once.
 define EFI_PE
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc -j .sbat \
 		--target efi-app-x86_64 --subsystem=10 $(1) $(2).tmp$$PPID
 	$(Q)OBJDUMP=$(OBJDUMP) uefi/check-efi.sh $(2).tmp$$PPID $(1) || { rm -f $(2).tmp$$PPID; exit 1; }
 	$(Q)mv $(2).tmp$$PPID $(2)

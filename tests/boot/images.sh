@@ -121,6 +121,21 @@ mk_sbmodule() { signed_image sbmodule && printf 'hyboot secure boot module, repl
                 mcopy -o -i "$W/sbmodule.img$ESP" "$W/sbmodule.new" ::/boot/sbmodule.txt; }
 # signed with a key the snakeoil firmware does not know (make keys' db)
 mk_sbother()  { sb_keys && signed_image sbother --sign-key "$W/keys/db.key" --sign-cert "$W/keys/db.crt"; }
+# shim + MOK route: Debian's shim (signed by Microsoft) signed again with
+# the snakeoil key, since this firmware trusts that key only (made once)
+shim_snakeoil() {
+  ( flock 8
+    [ -s "$W/shim-so.efi" ] ||
+      { openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil -out "$W/snakeoil.key" &&
+        sbsign --key "$W/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
+          --output "$W/shim-so.efi" /usr/lib/shim/shimx64.efi.signed >/dev/null 2>&1; }
+  ) 8>"$W/shim.lock"
+}
+# shim as BOOTX64.EFI, our loader (snakeoil-signed, with .sbat) as grubx64.efi
+mk_sbshim()      { shim_snakeoil && signed_image sbshim "${SNAKEOIL[@]}" --shim "$W/shim-so.efi"; }
+# the same, our loader signed with a key neither in db nor in MOK
+mk_sbshimother() { sb_keys && shim_snakeoil && signed_image sbshimother --sign-key "$W/keys/db.key" \
+                     --sign-cert "$W/keys/db.crt" --shim "$W/shim-so.efi"; }
 # signed with make keys' db, the key set on the ESP for Setup Mode enrolment
 mk_sbenrol()  { sb_keys && signed_image sbenrol --sign-key "$W/keys/db.key" --sign-cert "$W/keys/db.crt" --enroll-keys "$W/keys"; }
 

@@ -114,6 +114,22 @@ expect_match "enroll-keys: without signing, a warning" \
   "$("$MKIMAGE" -o "$T/enrol2.img" "${ALL[@]}" --enroll-keys "$T/keys" 2>&1)" \
   '^mkimage: warning: .*keys: keys to enrol, but the loaders are not signed'
 
+# ---- --shim, --mok-manager -------------------------------------------------------
+if [ -f /usr/lib/shim/shimx64.efi.signed ]; then
+  check "shim: an image with shim and MokManager" "$MKIMAGE" -o "$T/shim.img" "${ALL[@]}" "${SIGN[@]}" \
+    --shim /usr/lib/shim/shimx64.efi.signed --mok-manager /usr/lib/shim/mmx64.efi.signed
+  mcopy -n -i "$T/shim.img$ESP" ::/EFI/BOOT/BOOTX64.EFI "$T/got-shim.efi"
+  mcopy -n -i "$T/shim.img$ESP" ::/EFI/BOOT/grubx64.efi "$T/got-next.efi"
+  mcopy -n -i "$T/shim.img$ESP" ::/EFI/BOOT/mmx64.efi "$T/got-mm.efi"
+  check "shim: shim is BOOTX64.EFI, byte for byte" cmp "$T/got-shim.efi" /usr/lib/shim/shimx64.efi.signed
+  check "shim: MokManager is mmx64.efi" cmp "$T/got-mm.efi" /usr/lib/shim/mmx64.efi.signed
+  check "shim: our signed loader is grubx64.efi" cmp "$T/got-next.efi" "$T/x64.efi"
+  expect_match "shim: --inspect reports the loader shim starts" "$("$MKIMAGE" --inspect "$T/shim.img" 2>&1)" \
+    'grubx64.efi: PE32\+ x86-64 EFI application, [0-9]+ bytes, the loader shim starts'
+else
+  fail "shim: /usr/lib/shim/shimx64.efi.signed" "shim-signed is not installed (scripts/deps.sh)"
+fi
+
 # ---- refusals ------------------------------------------------------------------
 OUTDIR=$T/out
 RUN_ENV=()
@@ -159,6 +175,11 @@ RUN_ENV=(PATH=/nonexistent)
 refuses "no openssl program" 1 "--sign-(key|cert) .*: signing needs the openssl program" "${ALL[@]}" \
   --sign-key "$T/keys/db.key" --sign-cert "$T/keys/db.crt"
 RUN_ENV=()
+refuses "--mok-manager without --shim" 2 "--mok-manager .*: MokManager is started by shim" "${ALL[@]}" \
+  --mok-manager "$T/fake.efi"
+refuses "--shim without --efi" 2 "--shim .*: shim needs the loader it starts" --kernel "$KERNEL" \
+  --stage1 "$STAGE1" --stage2 "$STAGE2" --shim "$T/fake.efi"
+refuses "--shim that is not an EFI application" 1 "bad\.pem: shim: not a PE/EFI executable" "${ALL[@]}" --shim "$T/bad.pem"
 refuses "key set without PK.auth" 1 "halfkeys/PK\.auth: cannot open" "${ALL[@]}" --enroll-keys "$T/halfkeys"
 refuses "key set with an empty db.auth" 1 "db\.auth: is empty" "${ALL[@]}" --enroll-keys "$T/emptykeys"
 finish
