@@ -89,6 +89,8 @@ check "sign: a second run" "$MKIMAGE" -o "$T/signed2.img" "${ALL[@]}" "${SIGN[@]
 check "sign: same inputs give the same signed image" cmp "$S" "$T/signed2.img"
 "$MKIMAGE" -o "$T/plain.img" "${ALL[@]}" && mcopy -n -i "$T/plain.img$ESP" ::/EFI/BOOT/BOOTX64.EFI "$T/plain.efi"
 check "sign: without --sign-key the loader goes in as it is" cmp "$T/plain.efi" "$EFI"
+check "sign: without --sign-key no other program is needed (empty PATH)" \
+  env PATH=/nonexistent "$MKIMAGE" -o "$T/nopath.img" "${ALL[@]}"
 # the key in DER, unencrypted; the certificate in DER: the same signature
 openssl pkey -in "$KEY" -passin pass:snakeoil -outform DER -out "$T/key.der" &&
   openssl x509 -in "$CERT" -outform DER -out "$T/cert.der"
