@@ -203,8 +203,7 @@ RAW_RE = re.compile(r"hyboot: raw read (\d+) sectors in (\d+) ticks \((\d+) call
 MODULE_RE = re.compile(r"hyboot: module (\S+): (\d+) bytes at 0x[0-9a-f]+ in (\d+) ms")
 
 
-def bench_boot():
-    imgs = build_boot_images()
+def bench_boot(imgs):
     res = {}
     for fw in ("bios", "uefi"):
         times = {"floor-grub": [], "grub": [], "floor-hyboot": [], "hyboot": []}
@@ -237,8 +236,11 @@ def bench_boot():
         r["loader_ms_median"] = med(loader_ms)
         r["runs"] = RUNS
         res[fw] = r
+    return res
 
-    # kernel size: boot time and read throughput
+
+def bench_kernel_size(imgs):
+    """Boot time and read throughput per kernel size."""
     sizes = {}
     for mib in (1, 8, 32):
         for fw in ("bios", "uefi"):
@@ -253,7 +255,7 @@ def bench_boot():
                     loader.append((t["jump"] - t["entry"]) * 1000.0 / t["tsc_hz"])
                     calls = t.get("read_calls")
                     m = RAW_RE.search(serial)
-                    if m:
+                    if m and int(m.group(2)):
                         secs, ticks, raw_calls = int(m.group(1)), int(m.group(2)), int(m.group(3))
                         raw_thr.append(secs * 512 / (ticks / t["tsc_hz"]) / 2**20)
             sizes[f"{mib}MiB-{fw}"] = {
@@ -261,10 +263,12 @@ def bench_boot():
                 "read_MiBps": med(thr), "read_calls": calls,
                 "raw_read_MiBps": med(raw_thr) if raw_thr else None, "raw_read_calls": raw_calls,
             }
-    res["kernel_size"] = sizes
+    return sizes
 
-    # module throughput: the 256 MiB module's read, from the loader's line,
-    # against the 32 MiB kernel's read in the same firmware
+
+def bench_modules(imgs, sizes):
+    """The 256 MiB module's read, from the loader's line, against the
+    32 MiB kernel's read in the same firmware."""
     mods = {}
     for fw in ("bios", "uefi"):
         thr, walls = [], []
@@ -277,8 +281,7 @@ def bench_boot():
         k = sizes[f"32MiB-{fw}"]["read_MiBps"]
         mods[fw] = {"module_MiB": 256, "boot_s": med(walls), "module_read_MiBps": med(thr),
                     "kernel32_read_MiBps": k, "module_over_kernel": med(thr) / k if k else None}
-    res["modules"] = mods
-    return res
+    return mods
 
 
 def main():
@@ -294,7 +297,8 @@ def main():
         print(f"  standard tools     {im['stdtools_median_s']*1000:9.1f} ms   {im['stdtools_du_bytes']/1024:8.0f} KiB on disk")
         print(f"  ratio              {im['ratio_stdtools_over_mkimage']:9.1f} x faster")
 
-        out["boot"] = bo = bench_boot()
+        imgs = build_boot_images()
+        out["boot"] = bo = bench_boot(imgs)
         print("\n== boot to exit, median of %d, interleaved; BIOS: QEMU wall time; UEFI: from OVMF's"
               " 'BdsDxe: starting' line to exit (wall time in the second table)" % RUNS)
         print(f"  {'fw':5} {'GRUB floor':>10} {'GRUB':>8} {'hyb floor':>10} {'hyboot':>8} {'GRUB-floor':>11} {'hyboot-floor':>13} {'ratio':>7} {'loader':>9}")
@@ -305,7 +309,10 @@ def main():
                   f"{r['hyboot_overhead_s']:13.3f} {r['overhead_ratio_hyboot_over_grub']:7.3f} {r['loader_ms_median']:7.1f}ms")
         r = bo["uefi"]
         print(f"  uefi wall time, whole boot: GRUB floor {r['floor-grub']:.3f}  GRUB {r['grub']:.3f}  "
-              f"hyboot floor {r['floor-hyboot']:.3f}  hyboot {r['hyboot']:.3f}  (firmware init dominates and varies)")
+              f"hyboot floor {r['floor-hyboot']:.3f}  hyboot {r['hyboot']:.3f}  (firmware init dominates and varies)",
+              flush=True)
+        # each section printed as it ends: a failure later keeps what was measured
+        bo["kernel_size"] = bench_kernel_size(imgs)
         print("\n== kernel size (bench cmdline; read = FAT+ELF path, raw = same sectors, same stage2, no FAT/ELF)")
         print(f"  {'kernel':14} {'boot s':>7} {'loader ms':>10} {'read MiB/s':>11} {'calls':>6} {'raw MiB/s':>10} {'raw calls':>10} {'read/raw':>9}")
         for k, r in bo["kernel_size"].items():
@@ -314,6 +321,8 @@ def main():
             print(f"  {k:14} {r['boot_s']:7.3f} {r['loader_ms']:10.1f} {r['read_MiBps']:11.1f} {str(r['read_calls']):>6} "
                   f"{(f'{raw:.1f}' if raw else 'n/a'):>10} {str(r['raw_read_calls']):>10} "
                   f"{pct:>9}")
+        sys.stdout.flush()
+        bo["modules"] = bench_modules(imgs, bo["kernel_size"])
         print("\n== module load (256 MiB module; read throughput from the loader's module line, median of 3)")
         print(f"  {'fw':5} {'boot s':>7} {'module MiB/s':>13} {'32 MiB kernel MiB/s':>20} {'module/kernel':>14}")
         for fw, r in bo["modules"].items():

@@ -17,6 +17,13 @@
  * 1 when valid. */
 int rsdp_valid(const volatile uint8_t *p);
 
+/* ---- EFI configuration table GUIDs, as the 16 bytes in memory ----------- */
+
+extern const uint8_t fw_guid_smbios[16];   /* SMBIOS_TABLE_GUID: the "_SM_" entry point */
+extern const uint8_t fw_guid_smbios3[16];  /* SMBIOS3_TABLE_GUID: "_SM3_" */
+extern const uint8_t fw_guid_acpi20[16];   /* EFI_ACPI_20_TABLE_GUID: an RSDP revision 2+ */
+extern const uint8_t fw_guid_acpi10[16];   /* ACPI_TABLE_GUID: an ACPI 1.0 RSDP */
+
 /* ---- SMBIOS -------------------------------------------------------------- */
 
 #define SMBIOS2_EP_MIN 0x1e  /* 2.1 said 0x1E by mistake; firmware still writes it */

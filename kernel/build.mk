@@ -1,6 +1,7 @@
 # kernel/ build rules (see the top-level Makefile).
 #
-#   build/kernel/kernel.elf          the kernel
+#   build/kernel/kernel.elf          the kernel that goes on the image: symbols, no DWARF
+#   build/kernel/kernel.debug.elf    the same link with its debug info, for GDB
 #   build/kernel/kernel-alt.elf      same, plus the line "hyboot: kernel variant alt"
 #   build/kernel/kernel-pad<N>.elf   same, plus N MiB of checked pseudo-random .data
 #   build/kernel/font.c              8x16 font generated from console-data's default8x16
@@ -71,8 +72,13 @@ $(KB)/pad%.o: kernel/pad.S $(KB)/pad%.bin | $(DEPS_STAMP)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -DPAD_FILE='"$(KB)/pad$*.bin"' -c $< -o $@
 .PRECIOUS: $(KB)/pad%.bin $(KB)/pad%.o
 
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/nopad.o kernel/kernel.ld
+# The image gets the kernel without its DWARF (three quarters of the file):
+# every byte on the image is read and hashed at boot (docs/performance.md);
+# GDB reads the debug link (scripts/debug.sh).
+$(KB)/kernel.debug.elf: $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/nopad.o kernel/kernel.ld
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+$(KERNEL_ELF): $(KB)/kernel.debug.elf
+	$(Q)$(OBJCOPY) --strip-debug $< $@
 $(KB)/kernel-alt.elf: $(KERNEL_OBJS) $(KB)/variant-alt.o $(KB)/nopad.o kernel/kernel.ld
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
 $(KB)/kernel-pad%.elf: $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/pad%.o kernel/kernel.ld
@@ -85,7 +91,7 @@ $(FBCHECK): tests/tools/fbcheck.c kernel/fbrender.c $(KB)/font.c | $(DEPS_STAMP)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ikernel $^ -o $@
 
 HOST_TESTABLE_SRCS += $(KERNEL_HOST_SRCS) $(KB)/font.c
-ALL_TARGETS += $(KERNEL_ELF)
+ALL_TARGETS += $(KERNEL_ELF) $(KB)/kernel.debug.elf
 TEST_DEPS += $(KERNEL_ELF) $(KB)/kernel-pad16.elf $(KB)/kernel-alt.elf $(FBCHECK) $(KB)/mkfont
 
 # mbstub: a test-only multiboot loader (tests/kernel/mbstub/) so the

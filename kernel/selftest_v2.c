@@ -331,14 +331,6 @@ struct efi_time {
 };
 typedef uint64_t (__attribute__((ms_abi)) * efi_get_time_fn)(struct efi_time *t, void *caps);
 
-static const uint8_t guid_smbios[16] = { 0x31, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
-                                         0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
-static const uint8_t guid_smbios3[16] = { 0x44, 0x15, 0xfd, 0xf2, 0x94, 0x97, 0x2c, 0x4a,
-                                          0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94 };
-static const uint8_t guid_acpi20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
-                                         0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
-static const uint8_t guid_acpi10[16] = { 0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
-                                         0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
 
 /* A table of the firmware's (not a loader copy): mapped, and in memory
  * the kernel will not hand out. */
@@ -448,10 +440,10 @@ static void check_efi_uefi(struct st *st, const struct boot_info *bi, struct efi
         const uint8_t *t = ptr(tab);
         for (uint64_t i = 0; i < n; i++, t += entry) {
             uint64_t v = efi32 ? rd32(t + 16) : rd64(t + 16);
-            if (!memcmp(t, guid_smbios, 16)) f->smbios = v;
-            if (!memcmp(t, guid_smbios3, 16)) f->smbios3 = v;
-            if (!memcmp(t, guid_acpi20, 16)) f->acpi20 = v;
-            if (!memcmp(t, guid_acpi10, 16)) f->acpi = v;
+            if (!memcmp(t, fw_guid_smbios, 16)) f->smbios = v;
+            if (!memcmp(t, fw_guid_smbios3, 16)) f->smbios3 = v;
+            if (!memcmp(t, fw_guid_acpi20, 16)) f->acpi20 = v;
+            if (!memcmp(t, fw_guid_acpi10, 16)) f->acpi = v;
         }
         f->tables_ok = 1;
         st->checks++;

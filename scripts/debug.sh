@@ -23,7 +23,7 @@ image=${2:-$TOP/images/disk.img}
 port=${DEBUG_PORT:-1234}
 dir=${DEBUG_DIR:-$B/debug}
 case "$fw" in bios|uefi) ;; *) echo "usage: scripts/debug.sh bios|uefi [IMAGE]" >&2; exit 2 ;; esac
-for f in "$image" "$B/kernel/kernel.elf" "$B/bios/stage2.elf" "$B/uefi/BOOTX64.so"; do
+for f in "$image" "$B/kernel/kernel.debug.elf" "$B/bios/stage2.elf" "$B/uefi/BOOTX64.so"; do
   [ -f "$f" ] || { echo "debug.sh: $f missing (make disk.img)" >&2; exit 2; }
 done
 mkdir -p "$dir"
@@ -35,8 +35,9 @@ set pagination off
 set confirm off
 set architecture i386:x86-64
 # The kernel runs at its link addresses (0xffffffff80000000 and up)
-# whatever physical base the loader picked: load the ELF as it is.
-file $B/kernel/kernel.elf
+# whatever physical base the loader picked: load the ELF as it is (the
+# debug link: the image's kernel.elf has no DWARF).
+file $B/kernel/kernel.debug.elf
 target remote 127.0.0.1:$port
 # QEMU is stopped at the reset vector: no kernel is loaded yet, let alone
 # mapped at 0xffffffff80000000. A software breakpoint (break) must be

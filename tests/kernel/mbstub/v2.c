@@ -126,12 +126,6 @@ static void efi_header(uint8_t *t, uint64_t sig, uint32_t size)
     put32(t + 16, crc32_update(0, t, size));
 }
 
-static const uint8_t guid_smbios[16] = { 0x31, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
-                                         0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
-static const uint8_t guid_smbios3[16] = { 0x44, 0x15, 0xfd, 0xf2, 0x94, 0x97, 0x2c, 0x4a,
-                                          0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94 };
-static const uint8_t guid_acpi20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
-                                         0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
 
 /* EFI memory type for a boot map range */
 static uint32_t efi_type(const struct boot_mmap_entry *e)
@@ -164,15 +158,15 @@ static void fake_efi(struct boot_info *bi)
         vendor[2 * i] = (uint8_t)name[i];
     uint32_t n = 0;
     if (bi->rsdp_addr) {
-        memcpy(cfg + 24 * n, guid_acpi20, 16);
+        memcpy(cfg + 24 * n, fw_guid_acpi20, 16);
         put64(cfg + 24 * n++ + 16, bi->rsdp_addr);
     }
     if (smbios2) {
-        memcpy(cfg + 24 * n, guid_smbios, 16);
+        memcpy(cfg + 24 * n, fw_guid_smbios, 16);
         put64(cfg + 24 * n++ + 16, smbios2);
     }
     if (smbios3) {
-        memcpy(cfg + 24 * n, guid_smbios3, 16);
+        memcpy(cfg + 24 * n, fw_guid_smbios3, 16);
         put64(cfg + 24 * n++ + 16, smbios3);
     }
     put64(st + EFI_ST_FIRMWARE_VENDOR, (uintptr_t)vendor);
