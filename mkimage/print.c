@@ -42,6 +42,11 @@ void mk_plan_print(struct mk_plan *p, FILE *out)
     else
         fprintf(out, "boots      %s only (no stage1/stage2 given)\n", uefi);
     fprintf(out, "seed       %s\n", p->seed_given ? "from --seed" : "hash of the inputs");
+    if (p->o->sign_key)
+        fprintf(out, "signed     EFI loaders signed with %s, boot.cfg's hash enrolled%s\n", p->o->sign_cert,
+                p->shim.path ? "; shim starts " PE_SHIM_NEXT_X64 : "");
+    if (p->o->enroll_keys)
+        fprintf(out, "keys       PK, KEK, db from %s for Setup Mode enrolment\n", p->o->enroll_keys);
     static const char *mode[] = { "hybrid", "protective", "mbr-only (no GPT)" };
     fprintf(out, "MBR        %s, disk signature 0x%08x, stage1 %s\n", mode[l->mbr], l->disk_signature,
             p->stage1.path ? "patched to load stage2" : "absent (a stub prints \"UEFI only\")");
