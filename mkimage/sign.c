@@ -1,10 +1,11 @@
 /* The signer (mk_sign.h): the user's key and certificate read once, then
  * each loader enrolled and signed. The private-key steps run the `openssl`
- * program in a private temporary folder (mode 0700): one `openssl pkey`
- * that reads the key (asking for its passphrase on the terminal unless
- * --sign-pass gives it) and writes it unencrypted there, and one `openssl
- * dgst -sign` per loader. The folder is removed before the image is
- * written. */
+ * program: one `openssl pkey` that reads the key (asking for its
+ * passphrase on the terminal unless --sign-pass gives it) and hands it
+ * back unencrypted on a pipe, and one `openssl dgst -sign` per loader.
+ * The key and the data reach openssl on pipes (/dev/fd/3, /dev/fd/4) and
+ * its output comes back on one: the decrypted key is never written to a
+ * file. */
 #define _GNU_SOURCE             /* memmem */
 #include "mk_sign.h"
 #include "mk.h"
@@ -23,19 +24,12 @@
 
 struct mk_signer {
     const struct mk_opts *o;
-    char dir[256];
     uint8_t *cert_der;
     size_t cert_len;
     struct der_cert cert;
+    uint8_t *key;               /* the private key, unencrypted PEM (wiped when done) */
+    size_t key_len;
 };
-
-static char *path_in(const struct mk_signer *s, const char *name)
-{
-    size_t n = strlen(s->dir) + strlen(name) + 2;
-    char *p = mk_zalloc(n);
-    snprintf(p, n, "%s/%s", s->dir, name);
-    return p;
-}
 
 static int read_all(const char *path, uint8_t **data, size_t *len)
 {
@@ -65,44 +59,93 @@ static int read_all(const char *path, uint8_t **data, size_t *len)
     return 0;
 }
 
-static int write_all(const char *path, const uint8_t *data, size_t len)
+/* A pipe already holding `data` (fits the pipe's buffer: keys and the
+ * bytes we sign are a few KiB), its write end closed: the child reads it
+ * as /dev/fd/N, and no write can block or meet a closed reader. Returns
+ * the read end, or -1. */
+static int pipe_with(const uint8_t *data, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
+    int fds[2];
+    if (len > 60000 || pipe2(fds, O_CLOEXEC) < 0)
         return -1;
     size_t done = 0;
     while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
+        ssize_t w = write(fds[1], data + done, len - done);
         if (w <= 0)
             break;
         done += (size_t)w;
     }
-    return close(fd) == 0 && done == len ? 0 : -1;
+    close(fds[1]);
+    if (done != len) {
+        close(fds[0]);
+        return -1;
+    }
+    return fds[0];
 }
 
-/* Runs openssl with argv[1..]; its output goes nowhere (the results are
- * files), stdin and the terminal stay ours (a passphrase prompt). Returns
- * its exit status, 127 when it cannot be run. */
-static int run_openssl(const char *const *argv)
+/* Runs openssl with argv: `in3`/`in4` (when not NULL) readable as
+ * /dev/fd/3 and /dev/fd/4, its standard output returned in *out (NULL
+ * out: discarded), its errors discarded, stdin and the terminal left ours
+ * (a passphrase prompt). Returns its exit status, 127 when it cannot be
+ * run. */
+static int run_openssl(const char *const *argv, const uint8_t *in3, size_t len3, const uint8_t *in4, size_t len4,
+                       uint8_t **out, size_t *out_len)
 {
+    int p3 = in3 ? pipe_with(in3, len3) : -1, p4 = in4 ? pipe_with(in4, len4) : -1, po[2] = { -1, -1 };
+    if ((in3 && p3 < 0) || (in4 && p4 < 0) || (out && pipe2(po, O_CLOEXEC) < 0)) {
+        close(p3);
+        close(p4);
+        return 127;
+    }
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0)
-        return 127;
     if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, 1);
-            dup2(null, 2);
-        }
+        /* Out of the way first: the pipes may already sit on 1, 3 or 4
+         * (and dup2 onto itself would keep close-on-exec). */
+        int null = fcntl(open("/dev/null", O_WRONLY | O_CLOEXEC), F_DUPFD_CLOEXEC, 10);
+        int o1 = out ? fcntl(po[1], F_DUPFD_CLOEXEC, 10) : null;
+        int i3 = p3 >= 0 ? fcntl(p3, F_DUPFD_CLOEXEC, 10) : -1, i4 = p4 >= 0 ? fcntl(p4, F_DUPFD_CLOEXEC, 10) : -1;
+        dup2(o1, 1);
+        dup2(null, 2);
+        if (i3 >= 0)
+            dup2(i3, 3);
+        if (i4 >= 0)
+            dup2(i4, 4);
         execvp("openssl", (char *const *)argv);
         _exit(127);
     }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
+    close(p3);
+    close(p4);
+    close(po[1]);
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+    while (out && pid > 0) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 4096;
+            buf = mk_realloc(buf, cap + 1);
+        }
+        ssize_t r = read(po[0], buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(po[0]);
+    int st = 0;
+    while (pid > 0 && waitpid(pid, &st, 0) < 0)
         if (errno != EINTR)
-            return 127;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 126;
+            pid = -1;
+    int rc = pid < 0 ? 127 : WIFEXITED(st) ? WEXITSTATUS(st) : 126;
+    if (out && rc == 0) {
+        *out = buf ? buf : mk_zalloc(1);
+        *out_len = n;
+    } else {
+        if (buf)
+            explicit_bzero(buf, cap);
+        free(buf);
+    }
+    return rc;
 }
 
 static const char no_openssl[] = "signing needs the openssl program, which was not found "
@@ -132,13 +175,10 @@ static int read_cert(struct mk_signer *s)
     /* PEM goes through openssl; DER is taken as it is. */
     if (n && d[0] != DER_SEQUENCE) {
         free(d);
-        char *out = path_in(s, "cert.der");
-        const char *argv[] = { "openssl", "x509", "-in", o->sign_cert, "-outform", "DER", "-out", out, NULL };
-        int rc = run_openssl(argv);
-        int bad = rc || read_all(out, &d, &n) < 0;
-        unlink(out);
-        free(out);
-        if (bad) {
+        d = NULL;
+        const char *argv[] = { "openssl", "x509", "-in", o->sign_cert, "-outform", "DER", NULL };
+        int rc = run_openssl(argv, NULL, 0, NULL, 0, &d, &n);
+        if (rc) {
             mk_opt_error(o, "sign-cert", "%s", rc == 127 ? no_openssl : "not a PEM or DER X.509 certificate");
             return -1;
         }
@@ -163,7 +203,7 @@ static int read_cert(struct mk_signer *s)
     return 0;
 }
 
-/* Decrypts the key into the private folder and checks it is the
+/* Reads the key (decrypting it) into memory and checks it is the
  * certificate's: its public half must be the certificate's. */
 static int read_key(struct mk_signer *s)
 {
@@ -172,15 +212,14 @@ static int read_key(struct mk_signer *s)
         mk_opt_error(o, "sign-key", "cannot read it: %s", strerror(errno));
         return -1;
     }
-    char *key = path_in(s, "key.pem"), *pub = path_in(s, "pub.der");
-    const char *argv[12] = { "openssl", "pkey", "-in", o->sign_key, "-out", key };
-    int k = 6;
+    const char *argv[8] = { "openssl", "pkey", "-in", o->sign_key };
+    int k = 4;
     if (o->sign_pass) {
         argv[k++] = "-passin";
         argv[k++] = o->sign_pass;
     }
     argv[k] = NULL;
-    int rc = run_openssl(argv), r = -1;
+    int rc = run_openssl(argv, NULL, 0, NULL, 0, &s->key, &s->key_len);
     if (rc) {
         int enc = key_is_encrypted(o->sign_key);
         mk_opt_error(o, "sign-key", "%s",
@@ -188,24 +227,21 @@ static int read_key(struct mk_signer *s)
                      : enc && o->sign_pass ? "cannot decrypt the key: wrong passphrase (--sign-pass)"
                      : enc ? "the key is encrypted and no passphrase was read (give it with --sign-pass)"
                            : "not a PEM or DER private key");
-        goto out;
+        return -1;
     }
-    const char *pargv[] = { "openssl", "pkey", "-in", key, "-pubout", "-outform", "DER", "-out", pub, NULL };
+    const char *pargv[] = { "openssl", "pkey", "-in", "/dev/fd/3", "-pubout", "-outform", "DER", NULL };
     uint8_t *d = NULL;
     size_t n = 0;
-    if (run_openssl(pargv) || read_all(pub, &d, &n) < 0) {
+    if (run_openssl(pargv, s->key, s->key_len, NULL, 0, &d, &n)) {
         mk_opt_error(o, "sign-key", "openssl could not derive its public key");
-        goto out;
+        return -1;
     }
+    int r = -1;
     if (n != s->cert.spki.size || memcmp(d, s->cert.spki.at, n) != 0)
         mk_opt_error(o, "sign-key", "not the private key of the certificate %s (--sign-cert)", o->sign_cert);
     else
         r = 0;
     free(d);
-out:
-    unlink(pub);
-    free(pub);
-    free(key);
     return r;
 }
 
@@ -213,13 +249,6 @@ int mk_signer_open(struct mk_signer **out, const struct mk_opts *o)
 {
     struct mk_signer *s = mk_zalloc(sizeof *s);
     s->o = o;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(s->dir, sizeof s->dir, "%s/mkimage-sign.XXXXXX", tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
-    if (!mkdtemp(s->dir)) {
-        mk_error(s->dir, "cannot create a private folder for signing: %s", strerror(errno));
-        free(s);
-        return MK_EXIT_FAIL;
-    }
     *out = s;
     if (read_cert(s) < 0 || read_key(s) < 0) {
         mk_signer_close(s);
@@ -233,13 +262,9 @@ void mk_signer_close(struct mk_signer *s)
 {
     if (!s)
         return;
-    static const char *const names[] = { "key.pem", "pub.der", "cert.der", "attrs.der", "sig.bin" };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *p = path_in(s, names[i]);
-        unlink(p);
-        free(p);
-    }
-    rmdir(s->dir);
+    if (s->key)
+        explicit_bzero(s->key, s->key_len);
+    free(s->key);
     free(s->cert_der);
     free(s);
 }
@@ -276,29 +301,16 @@ int mk_sign_loader(struct mk_signer *s, const uint8_t *in, size_t n, const uint8
         free(pe);
         return MK_EXIT_FAIL;
     }
-    size_t alen;
-    uint8_t *attrs = mk_authenticode_attrs(digest, &alen);
-    char *apath = path_in(s, "attrs.der"), *spath = path_in(s, "sig.bin"), *key = path_in(s, "key.pem");
-    const char *argv[] = { "openssl", "dgst", "-sha256", "-sign", key, "-out", spath, apath, NULL };
-    uint8_t *sig = NULL;
-    size_t slen = 0;
-    int r = MK_EXIT_FAIL;
-    if (write_all(apath, attrs, alen) < 0)
-        mk_error(s->dir, "cannot write: %s", strerror(errno));
-    else if (run_openssl(argv) || read_all(spath, &sig, &slen) < 0 || slen == 0)
-        mk_opt_error(s->o, "sign-key", "openssl could not sign with it");
-    else
-        r = MK_EXIT_OK;
-    unlink(apath);
-    unlink(spath);
-    free(apath);
-    free(spath);
-    free(key);
+    size_t alen, slen = 0;
+    uint8_t *attrs = mk_authenticode_attrs(digest, &alen), *sig = NULL;
+    const char *argv[] = { "openssl", "dgst", "-sha256", "-sign", "/dev/fd/3", "-binary", "/dev/fd/4", NULL };
+    int rc = run_openssl(argv, s->key, s->key_len, attrs, alen, &sig, &slen);
     free(attrs);
-    if (r) {
+    if (rc || slen == 0) {
+        mk_opt_error(s->o, "sign-key", "openssl could not sign with it");
         free(pe);
         free(sig);
-        return r;
+        return MK_EXIT_FAIL;
     }
     size_t plen;
     uint8_t *pkcs7 = mk_authenticode_pkcs7(digest, &s->cert, sig, slen, &plen);

@@ -5,7 +5,8 @@
 # hash enrolled in each is that of the boot.cfg on the image; --inspect
 # reports signer and match; same inputs give the same bytes; without the
 # options nothing changes; every bad signing input is refused with its
-# message, no output and no temporary folder left; --enroll-keys.
+# message, no output and no temporary file left (TMPDIR stays empty:
+# signing passes the key on pipes); --enroll-keys, --shim.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/inputs.sh"
 
