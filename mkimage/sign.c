@@ -39,6 +39,7 @@ static int read_all(const char *path, uint8_t **data, size_t *len)
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 24)) {
         close(fd);
+        errno = 0;          /* the caller's message: not a regular file */
         return -1;
     }
     uint8_t *b = mk_zalloc((size_t)st.st_size + 1);
