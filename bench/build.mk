@@ -9,7 +9,7 @@ BENCH_DEPS := $(IMG) $(B)/bench/floor.efi $(B)/bench/hello.elf \
 bench: $(BENCH_DEPS)
 	$(Q)scripts/deps.sh $(BENCH_PKGS)
 	$(Q)python3 bench/bench.py
-	$(Q)python3 bench/flash_bench.py
+	$(Q)$(if $(filter boot,$(BENCH_ONLY)),true,python3 bench/flash_bench.py)
 
 # GRUB's multiboot2 hello kernel.
 $(B)/bench/hello.elf: bench/grub/hello.asm | $(DEPS_STAMP)
