@@ -327,6 +327,8 @@ def main():
                 print(f"  {fw}: the test kernel's own time, entry to exit: {r['kernel_ms_median']:.1f} ms "
                       f"(in hyboot's overhead above; without it the ratio would be {r['overhead_ratio_without_kernel']:.3f})")
         sys.stdout.flush()
+        if ONLY == "boot":
+            return 0
         # each section printed as it ends: a failure later keeps what was measured
         bo["kernel_size"] = bench_kernel_size(imgs)
         print("\n== kernel size (bench cmdline; read = FAT+ELF path, raw = same sectors, same stage2, no FAT/ELF)")

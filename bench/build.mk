@@ -6,6 +6,8 @@ BENCH_DEPS := $(IMG) $(B)/bench/floor.efi $(B)/bench/hello.elf \
 	$(B)/kernel/kernel-pad1.elf $(B)/kernel/kernel-pad8.elf $(B)/kernel/kernel-pad32.elf
 
 .PHONY: bench
+# make's command-line variables reach the scripts only when exported
+export RUNS ACCEL BENCH_ONLY
 bench: $(BENCH_DEPS)
 	$(Q)scripts/deps.sh $(BENCH_PKGS)
 	$(Q)python3 bench/bench.py
