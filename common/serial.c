@@ -6,7 +6,8 @@
 /* 16550 registers, offsets from the base port */
 #define UART_DATA 0 /* THR/RBR, or divisor low byte when DLAB=1 */
 #define UART_IER  1 /* interrupt enable, or divisor high byte when DLAB=1 */
-#define UART_FCR  2
+#define UART_FCR  2 /* FIFO control (write) */
+#define UART_IIR  2 /* interrupt identification (read): bits 7-6 = 11 when the FIFOs are on */
 #define UART_LCR  3
 #define UART_MCR  4
 #define UART_LSR  5
@@ -16,6 +17,17 @@
  * (QEMU and most firmware leave COM1 usable), writes after a failed
  * init are dropped. */
 static int serial_state;
+/* Bytes the UART takes before we must poll again: with its FIFOs on, an
+ * empty transmit side (LSR THRE) has room for 16 (a 16550A's FIFO),
+ * otherwise for one. Every port access is a VM exit under emulation,
+ * so one LSR read per 16 bytes halves the cost of a line. */
+static unsigned tx_burst = 1, tx_room;
+
+static void detect_fifo(void)
+{
+    tx_burst = (inb(COM1_PORT + UART_IIR) & 0xc0) == 0xc0 ? 16 : 1;
+    tx_room = 0;
+}
 
 int serial_init(void)
 {
@@ -39,6 +51,7 @@ int serial_init(void)
         return -1;
     }
     outb(p + UART_MCR, 0x0f);     /* normal mode: DTR, RTS, OUT1, OUT2 */
+    detect_fifo();
     serial_state = 1;
     return 0;
 }
@@ -46,17 +59,23 @@ int serial_init(void)
 int serial_use_as_is(void)
 {
     serial_state = inb(COM1_PORT + UART_LSR) == 0xff ? -1 : 1;
+    if (serial_state > 0)
+        detect_fifo();         /* as the firmware set it up */
     return serial_state < 0 ? -1 : 0;
 }
 
 static void put_raw(char c)
 {
-    /* Wait for the transmit holding register to empty. Bounded, so a
-     * UART that stops answering cannot hang the boot forever. */
-    for (unsigned i = 0; i < 1000000; i++) {
-        if (inb(COM1_PORT + UART_LSR) & LSR_THR_EMPTY)
-            break;
+    /* Wait for the transmit side to empty. Bounded, so a UART that stops
+     * answering cannot hang the boot forever. */
+    if (!tx_room) {
+        for (unsigned i = 0; i < 1000000; i++) {
+            if (inb(COM1_PORT + UART_LSR) & LSR_THR_EMPTY)
+                break;
+        }
+        tx_room = tx_burst;
     }
+    tx_room--;
     outb(COM1_PORT + UART_DATA, (uint8_t)c);
 }
 
@@ -69,14 +88,18 @@ void serial_putc(char c)
     put_raw(c);
 }
 
+/* A string starts with a fresh look at the UART: firmware (UEFI's
+ * ConOut on the same port) may have written between two calls. */
 void serial_write(const char *s, size_t n)
 {
+    tx_room = 0;
     for (size_t i = 0; i < n; i++)
         serial_putc(s[i]);
 }
 
 void serial_puts(const char *s)
 {
+    tx_room = 0;
     while (*s)
         serial_putc(*s++);
 }
