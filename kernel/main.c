@@ -4,7 +4,7 @@
  *   boot summary                        firmware, memory, framebuffer, v2 fields, cmdline, timing
  *   crash=ud|pf|gp|de|stack             deliberate exception (tests the panic path)
  *   test                                self-test, QEMU exit 33 (pass) / 35 (fail)
- *   bench                               exit QEMU right after the timing line
+ *   bench                               exit QEMU right after the timing line (and an exit stamp)
  * then halt with the screen showing what happened. */
 #include <stdint.h>
 
