@@ -29,6 +29,8 @@ pkgs=(
   util-linux         # tests/flash: blkid, blockdev, partx, mkswap; the matrix: flock
   e2fsprogs          # tests/flash: an old ext4 on the "used stick"
   gdb                # make debug-bios/debug-uefi; tests/kernel/test_debug.sh
+  clang-14           # make fuzz / tests/fuzz: libFuzzer harnesses (tests/fuzz/build.mk, FUZZ_CC)
+  libclang-rt-14-dev # libFuzzer and the ASan/UBSan runtimes clang-14 links (clang-14 alone lacks libclang_rt.fuzzer)
 )
 case "$(uname -m)" in
   x86_64) ;;
