@@ -18,7 +18,8 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 # The code under test: common/ as the host builds it, mkimage for
 # --inspect, and the firmware layers' pure memory-map code. Coverage
 # instrumentation (fuzzer-no-link) goes into these objects only.
-FUZZ_LIB_SRCS := $(COMMON_HOST_SRCS) $(filter-out mkimage/main.c,$(MKIMAGE_SRCS)) bios/memory.c uefi/mmap_logic.c
+FUZZ_LIB_SRCS := $(COMMON_HOST_SRCS) $(filter-out mkimage/main.c,$(MKIMAGE_SRCS)) bios/memory.c bios/files.c \
+	uefi/mmap_logic.c
 FUZZ_LIB := $(FUZZ_B)/libfuzzed.a
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_HELPERS := tests/fuzz/fuzz_disk.c
@@ -35,7 +36,6 @@ $(FUZZ_LIB): $(FUZZ_LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o)
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HELPERS) $(FUZZ_LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@
-.SECONDARY: $(FUZZ_LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o)
 
 TEST_DEPS += $(FUZZ_BINS)
 

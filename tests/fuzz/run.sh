@@ -36,7 +36,7 @@ TIMEOUT=${FUZZ_TIMEOUT:-10}
 max_len() {
   case "$1" in
     inspect) echo 1048576 ;;
-    fat|elf|pe) echo 262144 ;;
+    fat|loader|elf|pe) echo 262144 ;;
     gpt|stage|bootcfg) echo 65536 ;;
     memmap) echo 8192 ;;
     fwtables) echo 4097 ;;

@@ -189,16 +189,17 @@ class Fat:
         struct.pack_into("<H", self.v, e + 20, new[0] >> 16)
         struct.pack_into("<H", self.v, e + 26, new[0] & 0xFFFF)
 
-    def keep_units(self, base, trim):
+    def keep_units(self, base, trim, whole=()):
         """Units (of the disk, the volume at byte base) to keep: everything
         up to the data area, directories, and file contents (their first
-        KEEP_UNITS units when trim)."""
+        KEEP_UNITS units when trim, except the files under the folders in
+        whole)."""
         keep = set(range(base // UNIT, (base + self.data_off) // UNIT))
         per = self.csize // UNIT
         for c in self.dir_clusters:
             keep.update(range((base + self.coff(c)) // UNIT, (base + self.coff(c)) // UNIT + per))
-        for _, c, size, _ in self.files:
-            left = min(size, KEEP_UNITS * UNIT) if trim else size
+        for _, c, size, path in self.files:
+            left = min(size, KEEP_UNITS * UNIT) if trim and not path.startswith(whole) else size
             for x in self.chain(c):
                 if left <= 0:
                     break
@@ -229,6 +230,9 @@ def image_seeds(name, img, full=False, gpt_variants=True):
     vol = img[off:off + length]
     fk = fat.keep_units(0, True)
     add("fat", name, sparse(vol, lambda u: u in fk, flags))
+    # loader: the same volume with /boot whole (kernel, modules, boot.cfg)
+    lk = fat.keep_units(0, True, ("/BOOT/",))
+    add("loader", name, sparse(vol, lambda u: u in lk, flags))
     # inspect: the whole image
     keep = fat.keep_units(off, not full)
     bb = bios_boot_range(img)
