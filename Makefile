@@ -59,6 +59,7 @@ help:
 	@echo "                    (FLASH_OPTS=\"--yes --allow-fixed\" for scripts / non-USB disks)"
 	@echo "  make keys         a Secure Boot key set of your own in keys/ (PK, KEK, db; docs/secure-boot.md)"
 	@echo "  make debug-bios   same as run-bios, halted for GDB (docs/debugging.md); also debug-uefi"
+	@echo "  make fuzz         libFuzzer targets of every media parser, FUZZ_SECONDS (180) each (docs/testing.md)"
 	@echo "  make bench        benchmarks (bench/): mkimage vs standard tools, boot vs GRUB"
 	@echo "  make deps         check/install the Debian packages the project needs"
 	@echo "  make clean        remove build/ and built images"

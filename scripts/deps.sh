@@ -34,6 +34,8 @@ pkgs=(
   sbsigntool         # tests: sbverify checks mkimage's signatures independently of our own code;
                      # sbsign re-signs Debian's shim with the test firmware's key (sb-shim rows)
   shim-signed        # tests: the shim + MOK route (sb-shim rows boot /usr/lib/shim/shimx64.efi.signed)
+  clang-14           # make fuzz / tests/fuzz: libFuzzer harnesses (tests/fuzz/build.mk, FUZZ_CC)
+  libclang-rt-14-dev # libFuzzer and the ASan/UBSan runtimes clang-14 links (clang-14 alone lacks libclang_rt.fuzzer)
 )
 case "$(uname -m)" in
   x86_64) ;;

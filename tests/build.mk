@@ -47,3 +47,4 @@ test-quick: test-build
 .PHONY: test-row
 test-row: test-build
 	$(Q)tests/boot/matrix.sh $(ROW)
+include tests/fuzz/build.mk

@@ -24,7 +24,7 @@ suites=()
 for f in build/tests/unit/test_*; do
   [ -x "$f" ] && [ -f "tests/unit/$(basename "$f").c" ] && suites+=("$f")
 done
-for d in tests/unit tests/image tests/kernel tests/mkimage tests/flash tests/uefi tests/bios tests/boot; do
+for d in tests/unit tests/fuzz tests/image tests/kernel tests/mkimage tests/flash tests/uefi tests/bios tests/boot; do
   for f in "$d"/test_*.sh; do [ -f "$f" ] && suites+=("$f"); done
 done
 
