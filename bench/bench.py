@@ -33,9 +33,9 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(TOP, "build")
 MKIMAGE = os.path.join(B, "mkimage", "mkimage")
-RUNS = int(os.environ.get("RUNS", "10"))
+RUNS = int(os.environ.get("RUNS") or 10)      # (make exports RUNS, empty when unset)
 ONLY = os.environ.get("BENCH_ONLY", "")    # "boot": image build and boot time only
-ACCEL = os.environ.get("ACCEL", "tcg")
+ACCEL = os.environ.get("ACCEL") or "tcg"
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 W = tempfile.mkdtemp(prefix="hyboot-bench.")

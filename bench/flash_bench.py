@@ -31,7 +31,7 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MKIMAGE = os.path.join(TOP, "build", "mkimage", "mkimage")
 IMG = os.path.join(TOP, "images", "disk.img")
-RUNS = int(os.environ.get("RUNS", "7"))
+RUNS = int(os.environ.get("RUNS") or 7)
 CG = "/sys/fs/cgroup/blkio/hyboot-flash-bench"
 WROTE = re.compile(r"wrote .* in ([0-9.]+) s \(([0-9.]+) MiB/s\), flushed; read back (\d+) bytes and verified in ([0-9.]+) s")
 
