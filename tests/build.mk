@@ -30,8 +30,10 @@ TEST_DEPS += $(FATCAT)
 # would delete them after every build and rebuild them all next time.
 .SECONDARY: $(HOST_TESTABLE_OBJS)
 
-# What the test scripts need built besides the image (fragments add).
+# What the test scripts need built besides the image (fragments add; they
+# are included here, before test-build's prerequisites are read).
 TEST_DEPS += $(UNIT_BINS)
+include tests/fuzz/build.mk
 
 .PHONY: test-build
 test-build: $(TEST_DEPS) $(IMG)
@@ -47,4 +49,3 @@ test-quick: test-build
 .PHONY: test-row
 test-row: test-build
 	$(Q)tests/boot/matrix.sh $(ROW)
-include tests/fuzz/build.mk
