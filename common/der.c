@@ -4,6 +4,19 @@
 #include "der.h"
 #include "mem.h"
 
+const uint8_t der_oid_sha256[9] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
+const uint8_t der_oid_rsa[9] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+const uint8_t der_oid_signed_data[9] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+const uint8_t der_oid_content_type[9] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03 };
+const uint8_t der_oid_message_digest[9] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04 };
+const uint8_t der_oid_spc_indirect[10] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04 };
+const uint8_t der_oid_spc_pe_image[10] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x0f };
+
+int der_oid_is(const struct der *e, const uint8_t *oid, size_t len)
+{
+    return e->tag == DER_OID && e->len == len && memcmp(e->body, oid, len) == 0;
+}
+
 int der_read(const uint8_t *buf, size_t n, struct der *out)
 {
     if (n < 2)
@@ -76,21 +89,31 @@ static int same(const struct der *a, const struct der *b)
     return a->size == b->size && memcmp(a->at, b->at, a->size) == 0;
 }
 
+/* ContentInfo { signedData, [0] SignedData { version, digestAlgorithms,
+ * contentInfo, ... } }: the SignedData (sd), the position after its
+ * contentInfo (pos) and that contentInfo (content). Both readers below
+ * walk this same path. */
+static const char *signed_data(const uint8_t *d, size_t n, struct der *sd, size_t *pos, struct der *content)
+{
+    struct der ci, oid, wrap, e;
+    size_t p = 0, q = 0;
+    if (der_read(d, n, &ci) || ci.tag != DER_SEQUENCE || der_next(&ci, &p, &oid) ||
+        !DER_OID_IS(&oid, der_oid_signed_data) || expect(&ci, &p, DER_CTX(0), &wrap) ||
+        expect(&wrap, &q, DER_SEQUENCE, sd))
+        return "not a PKCS#7 SignedData";
+    *pos = 0;
+    if (expect(sd, pos, DER_INTEGER, &e) || expect(sd, pos, DER_SET, &e) || expect(sd, pos, DER_SEQUENCE, content))
+        return "SignedData: version, digest algorithms or content missing";
+    return 0;
+}
+
 const char *der_pkcs7_signer(const uint8_t *d, size_t n, struct der *cert)
 {
-    static const uint8_t signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
-    struct der ci, oid, wrap, sd, e, certs = { 0 }, infos = { 0 };
-    size_t pos = 0;
-    if (der_read(d, n, &ci) || ci.tag != DER_SEQUENCE || expect(&ci, &pos, DER_OID, &oid) ||
-        oid.len != sizeof signed_data || memcmp(oid.body, signed_data, sizeof signed_data) ||
-        expect(&ci, &pos, DER_CTX(0), &wrap))
-        return "not a PKCS#7 SignedData";
-    pos = 0;
-    if (expect(&wrap, &pos, DER_SEQUENCE, &sd))
-        return "not a PKCS#7 SignedData";
-    pos = 0;
-    if (expect(&sd, &pos, DER_INTEGER, &e) || expect(&sd, &pos, DER_SET, &e) || expect(&sd, &pos, DER_SEQUENCE, &e))
-        return "SignedData: version, digest algorithms or content missing";
+    struct der sd, e, certs = { 0 }, infos = { 0 };
+    size_t pos;
+    const char *why = signed_data(d, n, &sd, &pos, &e);
+    if (why)
+        return why;
     while (!der_next(&sd, &pos, &e)) {
         if (e.tag == DER_CTX(0))
             certs = e;
@@ -122,19 +145,16 @@ const char *der_pkcs7_signer(const uint8_t *d, size_t n, struct der *cert)
 
 const char *der_authenticode_digest(const uint8_t *d, size_t n, uint8_t out[32])
 {
-    static const uint8_t sha256_oid[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
-    struct der ci, e, wrap, sd, content, cwrap, spc, digest_info, alg, oid, octets;
-    size_t pos = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
-    if (der_read(d, n, &ci) || ci.tag != DER_SEQUENCE || expect(&ci, &pos, DER_OID, &e) ||
-        expect(&ci, &pos, DER_CTX(0), &wrap) || expect(&wrap, &p2, DER_SEQUENCE, &sd) ||
-        expect(&sd, &p3, DER_INTEGER, &e) || expect(&sd, &p3, DER_SET, &e) ||
-        expect(&sd, &p3, DER_SEQUENCE, &content) || expect(&content, &p4, DER_OID, &e) ||
-        expect(&content, &p4, DER_CTX(0), &cwrap) || expect(&cwrap, &p5, DER_SEQUENCE, &spc) ||
-        expect(&spc, &p6, DER_SEQUENCE, &e) || expect(&spc, &p6, DER_SEQUENCE, &digest_info) ||
-        expect(&digest_info, &p7, DER_SEQUENCE, &alg) || expect(&digest_info, &p7, DER_OCTETS, &octets))
+    /* contentInfo { SPC_INDIRECT_DATA, [0] { data, DigestInfo { alg, digest } } } */
+    struct der sd, content, e, cwrap, spc, digest_info, alg, oid, octets;
+    size_t pos, p4 = 0, p5 = 0, p6 = 0, p7 = 0, pa = 0;
+    if (signed_data(d, n, &sd, &pos, &content) || der_next(&content, &p4, &e) ||
+        !DER_OID_IS(&e, der_oid_spc_indirect) || expect(&content, &p4, DER_CTX(0), &cwrap) ||
+        expect(&cwrap, &p5, DER_SEQUENCE, &spc) || expect(&spc, &p6, DER_SEQUENCE, &e) ||
+        expect(&spc, &p6, DER_SEQUENCE, &digest_info) || expect(&digest_info, &p7, DER_SEQUENCE, &alg) ||
+        expect(&digest_info, &p7, DER_OCTETS, &octets))
         return "not an Authenticode signature";
-    size_t pa = 0;
-    if (expect(&alg, &pa, DER_OID, &oid) || oid.len != sizeof sha256_oid || memcmp(oid.body, sha256_oid, sizeof sha256_oid))
+    if (der_next(&alg, &pa, &oid) || !DER_OID_IS(&oid, der_oid_sha256))
         return "the signature's image hash is not SHA-256";
     if (octets.len != 32)
         return "the signature's image hash is not 32 bytes";

@@ -19,6 +19,16 @@
 #define DER_SET        0x31
 #define DER_CTX(n)     (0xa0 | (n))     /* [n] constructed */
 
+/* The object identifiers hyboot reads and writes (the OID's contents
+ * bytes): one definition for the reader here and mkimage's writer. */
+extern const uint8_t der_oid_sha256[9];          /* 2.16.840.1.101.3.4.2.1 */
+extern const uint8_t der_oid_rsa[9];             /* 1.2.840.113549.1.1.1 rsaEncryption */
+extern const uint8_t der_oid_signed_data[9];     /* 1.2.840.113549.1.7.2 */
+extern const uint8_t der_oid_content_type[9];    /* 1.2.840.113549.1.9.3 */
+extern const uint8_t der_oid_message_digest[9];  /* 1.2.840.113549.1.9.4 */
+extern const uint8_t der_oid_spc_indirect[10];   /* 1.3.6.1.4.1.311.2.1.4 SPC_INDIRECT_DATA */
+extern const uint8_t der_oid_spc_pe_image[10];   /* 1.3.6.1.4.1.311.2.1.15 SPC_PE_IMAGE_DATA */
+
 /* One element: tag, the whole encoding (at, size) and its contents. */
 struct der {
     uint8_t tag;
@@ -34,6 +44,10 @@ int der_read(const uint8_t *buf, size_t n, struct der *out);
 /* Reads the element at *pos inside parent's contents and moves *pos past
  * it; -1 at the end or on a bad element. */
 int der_next(const struct der *parent, size_t *pos, struct der *out);
+
+/* 1 when e is an OID element with exactly these contents bytes. */
+int der_oid_is(const struct der *e, const uint8_t *oid, size_t len);
+#define DER_OID_IS(e, oid) der_oid_is((e), (oid), sizeof(oid))
 
 /* The fields of an X.509 certificate mkimage and --inspect need. */
 struct der_cert {

@@ -108,6 +108,11 @@ const char *pe_sig_layout(const uint8_t *d, size_t n, struct pe_sig_layout *l)
     uint32_t hdrs = get32(d + opt + OPT_HDRSIZE);
     if (hdrs > n || hdrs < dir + 8)
         return "SizeOfHeaders outside the file";
+    uint16_t nsec = get16(d + pe + 4 + 2);
+    if (nsec > PE_MAX_SECTIONS || opt + optsize + (uint64_t)nsec * SECTION_SIZE > n)
+        return "section table beyond the end of the file";
+    l->sections_off = (uint32_t)(opt + optsize);
+    l->nsections = nsec;
     l->checksum_off = (uint32_t)(opt + OPT_CHECKSUM);
     l->certdir_off = (uint32_t)dir;
     l->headers_size = hdrs;
@@ -131,11 +136,8 @@ const char *pe_authenticode_sha256(const uint8_t *d, size_t n, uint8_t out[32])
     const char *why = pe_sig_layout(d, n, &l);
     if (why)
         return why;
-    uint64_t pe = get32(d + DOS_LFANEW);
-    uint16_t nsec = get16(d + pe + 4 + 2), optsize = get16(d + pe + 4 + 16);
-    uint64_t table = pe + 4 + COFF_SIZE + optsize;
-    if (nsec > PE_MAX_SECTIONS || table + (uint64_t)nsec * SECTION_SIZE > n)
-        return "section table beyond the end of the file";
+    uint16_t nsec = l.nsections;
+    uint64_t table = l.sections_off;
     struct sha256_ctx c;
     sha256_init(&c);
     sha256_update(&c, d, l.checksum_off);

@@ -50,6 +50,8 @@ struct pe_sig_layout {
     uint32_t cert_off;        /* the certificate table; 0 when unsigned */
     uint32_t cert_size;
     uint64_t hashed_end;      /* where the hashed bytes end (the table, or the file's end) */
+    uint32_t sections_off;    /* the section table (inside the file) */
+    uint16_t nsections;
 };
 
 /* Locates the fields above in an image that passed pe_check. NULL, or a

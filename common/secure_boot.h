@@ -35,5 +35,11 @@ long cfg_enrolment_find(const uint8_t *d, size_t n, const char **why);
  * (what efitools' sign-efi-sig-list writes). db and KEK go in first; PK
  * last, because setting PK ends Setup Mode. */
 #define SB_KEYS_DIR "/EFI/hyboot/keys"
+#define SB_KEY_PK   "PK.auth"
+#define SB_KEY_KEK  "KEK.auth"
+#define SB_KEY_DB   "db.auth"
+/* Larger is not an authenticated variable of ours: refused by mkimage
+ * --enroll-keys and by the loader alike. */
+#define SB_KEY_MAX_BYTES (1u << 20)
 
 #endif

@@ -256,6 +256,28 @@ static void secure_boot_report(struct esp_check *e, const char *path, const uint
              "to boot, with it off it warns", path, BOOTCFG_PATH);
 }
 
+/* One installed EFI loader: the PE check (a problem for path bit `bit`
+ * when it fails), its line, its Secure Boot facts. by_shim: the loader
+ * the shim in BOOTX64.EFI starts, rather than firmware. */
+static void report_loader(struct esp_check *e, const char *path, struct fat_file *f, uint16_t machine, int bit,
+                          int by_shim)
+{
+    uint8_t *pe = read_whole(e, path, f, bit);
+    if (!pe)
+        return;
+    struct pe_info info;
+    const char *why = pe_check(pe, f->size, machine, &info);
+    if (why) {
+        problem(e->in, bit, "%s: %s%s", path, why, by_shim ? " (shim starts it)" : "");
+    } else {
+        say(e->in, "  %s: %s %s EFI application, %" PRIu32 " bytes%s\n", path,
+            info.magic == PE_OPT_MAGIC_PE32PLUS ? "PE32+" : "PE32", pe_machine_name(info.machine), f->size,
+            by_shim ? ", the loader shim starts" : "");
+        secure_boot_report(e, path, pe, f->size);
+    }
+    free(pe);
+}
+
 /* The loader firmware of one kind starts (pe.h): BOOTX64.EFI on 64-bit
  * UEFI (path PATH_UEFI64, summary line 1), BOOTIA32.EFI on 32-bit UEFI
  * (PATH_UEFI32, line 2). */
@@ -279,19 +301,7 @@ static void check_loader(struct esp_check *e, uint16_t machine)
         return;
     }
     in->installed[line] = 1;
-    uint8_t *pe = read_whole(e, path, &f, bit);
-    if (!pe)
-        return;
-    struct pe_info info;
-    const char *why = pe_check(pe, f.size, machine, &info);
-    if (why)
-        problem(in, bit, "%s: %s", path, why);
-    else
-        say(in, "  %s: %s %s EFI application, %" PRIu32 " bytes\n", path,
-            info.magic == PE_OPT_MAGIC_PE32PLUS ? "PE32+" : "PE32", pe_machine_name(info.machine), f.size);
-    if (!why)
-        secure_boot_report(e, path, pe, f.size);
-    free(pe);
+    report_loader(e, path, &f, machine, bit, 0);
 }
 
 /* The shim + MOK route: BOOTX64.EFI is shim and starts grubx64.efi,
@@ -301,19 +311,7 @@ static void check_shim_next(struct esp_check *e)
     struct fat_file f;
     if (fat_open(&e->vol, PE_SHIM_NEXT_X64, &f) != FAT_OK || (f.attr & FAT_ATTR_DIRECTORY))
         return;
-    uint8_t *pe = read_whole(e, PE_SHIM_NEXT_X64, &f, PATH_UEFI64);
-    if (!pe)
-        return;
-    struct pe_info info;
-    const char *why = pe_check(pe, f.size, PE_MACHINE_X64, &info);
-    if (why) {
-        problem(e->in, PATH_UEFI64, "%s: %s (shim starts it)", PE_SHIM_NEXT_X64, why);
-    } else {
-        say(e->in, "  %s: PE32+ x86-64 EFI application, %" PRIu32 " bytes, the loader shim starts\n",
-            PE_SHIM_NEXT_X64, f.size);
-        secure_boot_report(e, PE_SHIM_NEXT_X64, pe, f.size);
-    }
-    free(pe);
+    report_loader(e, PE_SHIM_NEXT_X64, &f, PE_MACHINE_X64, PATH_UEFI64, 1);
 }
 
 /* Reads and parses boot.cfg into cfg (defaults when there is none). */

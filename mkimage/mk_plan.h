@@ -103,8 +103,6 @@ int mk_bootcfg_finish(struct mk_plan *p);
  * --enroll-keys files. Nothing without those options. */
 int mk_secure_boot_step(struct mk_plan *p, const struct mk_opts *o);
 extern const char *const mk_sb_key_names[3];
-#define MK_SHIM_NEXT  PE_SHIM_NEXT_X64
-#define MK_SHIM_MM    PE_SHIM_MM_X64
 /* inputs.c: the thread that hashes the modules and digests the other
  * inputs for the seed (started by mk_inputs_read); waiting twice is
  * harmless. */

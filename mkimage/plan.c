@@ -37,8 +37,8 @@ static int fill_fat(struct mk_plan *p, const struct mk_opts *o)
         return MK_EXIT_FAIL;
     }
     if (p->mok_manager.path &&
-        (why = mk_fat_add(fs, MK_SHIM_MM, p->mok_manager.data, p->mok_manager.fd, p->mok_manager.size))) {
-        mk_error(o->mok_manager, "%s: %s", MK_SHIM_MM, why);
+        (why = mk_fat_add(fs, PE_SHIM_MM_X64, p->mok_manager.data, p->mok_manager.fd, p->mok_manager.size))) {
+        mk_error(o->mok_manager, "%s: %s", PE_SHIM_MM_X64, why);
         return MK_EXIT_FAIL;
     }
     for (size_t i = 0; i < 3 && o->enroll_keys; i++) {

@@ -4,6 +4,7 @@
 #include "mk_plan.h"
 #include "mk_sign.h"
 #include "pe.h"
+#include "secure_boot.h"
 #include "sha256.h"
 
 #include <stdio.h>
@@ -12,7 +13,7 @@
 
 /* In the order uefi/secure_boot.c enrols them last to first: PK ends
  * Setup Mode. */
-const char *const mk_sb_key_names[3] = { "PK.auth", "KEK.auth", "db.auth" };
+const char *const mk_sb_key_names[3] = { SB_KEY_PK, SB_KEY_KEK, SB_KEY_DB };
 
 static int read_keys(struct mk_plan *p, const struct mk_opts *o)
 {
@@ -20,7 +21,7 @@ static int read_keys(struct mk_plan *p, const struct mk_opts *o)
         size_t n = strlen(o->enroll_keys) + strlen(mk_sb_key_names[i]) + 2;
         char *path = p->sb_key_paths[i] = mk_zalloc(n);
         snprintf(path, n, "%s/%s", o->enroll_keys, mk_sb_key_names[i]);
-        if (mk_blob_open(path, 1 << 20, &p->sb_keys[i]) < 0)
+        if (mk_blob_open(path, SB_KEY_MAX_BYTES, &p->sb_keys[i]) < 0)
             return MK_EXIT_FAIL;
         if (p->sb_keys[i].size == 0) {
             mk_error(path, "is empty: not an authenticated variable (make keys writes these)");
@@ -75,7 +76,7 @@ static int read_shim(struct mk_plan *p, const struct mk_opts *o)
             return MK_EXIT_FAIL;
         }
     }
-    p->efi_dest = MK_SHIM_NEXT;
+    p->efi_dest = PE_SHIM_NEXT_X64;
     if (!o->sign_key)
         mk_warn(o->shim, "shim starts only a loader signed by a key in db or MOK: sign it (--sign-key)");
     return MK_EXIT_OK;

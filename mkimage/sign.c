@@ -190,11 +190,10 @@ static int read_cert(struct mk_signer *s)
         mk_opt_error(o, "sign-cert", "%s", why ? why : "not a DER X.509 certificate (bytes after it)");
         return -1;
     }
-    static const uint8_t rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
     struct der alg, oid;
     size_t p = 0, q = 0;
     if (der_next(&s->cert.spki, &p, &alg) || alg.tag != DER_SEQUENCE || der_next(&alg, &q, &oid) ||
-        oid.len != sizeof rsa || memcmp(oid.body, rsa, sizeof rsa)) {
+        !DER_OID_IS(&oid, der_oid_rsa)) {
         free(d);
         mk_opt_error(o, "sign-cert", "its key is not an RSA key (UEFI firmware checks RSA signatures only)");
         return -1;

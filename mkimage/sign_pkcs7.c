@@ -58,14 +58,6 @@ static struct buf tlv(uint8_t tag, struct buf c)
     return cat(2, raw(h, k), c);
 }
 
-static const uint8_t oid_sha256[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
-static const uint8_t oid_rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
-static const uint8_t oid_signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
-static const uint8_t oid_content_type[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03 };
-static const uint8_t oid_message_digest[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04 };
-/* 1.3.6.1.4.1.311.2.1.4 SPC_INDIRECT_DATA, .15 SPC_PE_IMAGE_DATA */
-static const uint8_t oid_spc_indirect[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04 };
-static const uint8_t oid_spc_pe_image[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x0f };
 
 #define OID(o) tlv(DER_OID, raw(o, sizeof o))
 #define NULL_ raw("\x05\x00", 2)
@@ -87,8 +79,8 @@ static struct buf spc_indirect(const uint8_t digest[32])
     }
     struct buf file = tlv(DER_CTX(0), tlv(DER_CTX(2), tlv(0x80, raw(bmp, sizeof bmp))));
     struct buf pe_image = tlv(DER_SEQUENCE, cat(2, tlv(DER_BITSTRING, raw("\x00", 1)), file));
-    struct buf value = tlv(DER_SEQUENCE, cat(2, OID(oid_spc_pe_image), pe_image));
-    struct buf digest_info = tlv(DER_SEQUENCE, cat(2, alg(oid_sha256, sizeof oid_sha256),
+    struct buf value = tlv(DER_SEQUENCE, cat(2, OID(der_oid_spc_pe_image), pe_image));
+    struct buf digest_info = tlv(DER_SEQUENCE, cat(2, alg(der_oid_sha256, sizeof der_oid_sha256),
                                                    tlv(DER_OCTETS, raw(digest, 32))));
     return tlv(DER_SEQUENCE, cat(2, value, digest_info));
 }
@@ -106,8 +98,8 @@ static struct buf attrs_body(const uint8_t digest[32])
         abort();                /* we just wrote it */
     sha256(d.body, d.len, md);
     free(spc.p);
-    struct buf ct = tlv(DER_SEQUENCE, cat(2, OID(oid_content_type), tlv(DER_SET, OID(oid_spc_indirect))));
-    struct buf mdattr = tlv(DER_SEQUENCE, cat(2, OID(oid_message_digest), tlv(DER_SET, tlv(DER_OCTETS, raw(md, 32)))));
+    struct buf ct = tlv(DER_SEQUENCE, cat(2, OID(der_oid_content_type), tlv(DER_SET, OID(der_oid_spc_indirect))));
+    struct buf mdattr = tlv(DER_SEQUENCE, cat(2, OID(der_oid_message_digest), tlv(DER_SET, tlv(DER_OCTETS, raw(md, 32)))));
     return cat(2, ct, mdattr);
 }
 
@@ -124,18 +116,18 @@ uint8_t *mk_authenticode_pkcs7(const uint8_t digest[32], const struct der_cert *
     struct buf signer = tlv(DER_SEQUENCE, cat(6,
         tlv(DER_INTEGER, raw("\x01", 1)),
         tlv(DER_SEQUENCE, cat(2, raw(cert->issuer.at, cert->issuer.size), raw(cert->serial.at, cert->serial.size))),
-        alg(oid_sha256, sizeof oid_sha256),
+        alg(der_oid_sha256, sizeof der_oid_sha256),
         tlv(DER_CTX(0), attrs_body(digest)),
-        alg(oid_rsa, sizeof oid_rsa),
+        alg(der_oid_rsa, sizeof der_oid_rsa),
         tlv(DER_OCTETS, raw(sig, sig_len))));
-    struct buf content = tlv(DER_SEQUENCE, cat(2, OID(oid_spc_indirect), tlv(DER_CTX(0), spc_indirect(digest))));
+    struct buf content = tlv(DER_SEQUENCE, cat(2, OID(der_oid_spc_indirect), tlv(DER_CTX(0), spc_indirect(digest))));
     struct buf sd = tlv(DER_SEQUENCE, cat(5,
         tlv(DER_INTEGER, raw("\x01", 1)),
-        tlv(DER_SET, alg(oid_sha256, sizeof oid_sha256)),
+        tlv(DER_SET, alg(der_oid_sha256, sizeof der_oid_sha256)),
         content,
         tlv(DER_CTX(0), raw(cert->whole.at, cert->whole.size)),
         tlv(DER_SET, signer)));
-    struct buf ci = tlv(DER_SEQUENCE, cat(2, OID(oid_signed_data), tlv(DER_CTX(0), sd)));
+    struct buf ci = tlv(DER_SEQUENCE, cat(2, OID(der_oid_signed_data), tlv(DER_CTX(0), sd)));
     *len = ci.n;
     return ci.p;
 }

@@ -57,7 +57,7 @@ static void *read_key_file(const char *path, UINTN *size)
         return NULL;
     if (rc)
         die("%s: %s", path, why);
-    if (n == 0 || n > (1u << 20))
+    if (n == 0 || n > SB_KEY_MAX_BYTES)
         die("%s: %llu bytes is not an authenticated variable", path, (unsigned long long)n);
     void *buf = NULL;
     if (EFI_ERROR(efi_bs->AllocatePool(EfiLoaderData, n, &buf)))
@@ -90,7 +90,7 @@ void secure_boot_enrol(void)
     if (var_u8(L"SetupMode") != 1)
         return;
     UINTN size;
-    void *pk = read_key_file(SB_KEYS_DIR "/PK.auth", &size);
+    void *pk = read_key_file(SB_KEYS_DIR "/" SB_KEY_PK, &size);
     if (!pk)
         return;                /* no keys on this stick: nothing was asked for */
     efi_bs->FreePool(pk);
@@ -98,9 +98,9 @@ void secure_boot_enrol(void)
      * machine's firmware settings. */
     uefi_verbose = 1;
     say("this machine is in Secure Boot Setup Mode and " SB_KEYS_DIR " holds keys: enrolling them");
-    enrol_one(SB_KEYS_DIR "/db.auth", L"db", &image_security_db, "db");
-    enrol_one(SB_KEYS_DIR "/KEK.auth", L"KEK", &global_var, "KEK");
-    enrol_one(SB_KEYS_DIR "/PK.auth", L"PK", &global_var, "PK");
+    enrol_one(SB_KEYS_DIR "/" SB_KEY_DB, L"db", &image_security_db, "db");
+    enrol_one(SB_KEYS_DIR "/" SB_KEY_KEK, L"KEK", &global_var, "KEK");
+    enrol_one(SB_KEYS_DIR "/" SB_KEY_PK, L"PK", &global_var, "PK");
     say("keys enrolled; restarting so that the firmware enforces Secure Boot");
     efi_st->RuntimeServices->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
     die("the firmware did not restart after key enrolment; restart the machine");

@@ -55,17 +55,32 @@ def sector_size(img):
     return 4096 if img[4096:4104] == b"EFI PART" else 512
 
 
+ESP_TYPE = bytes.fromhex("28732ac11ff8d211ba4b00a0c93ec93b")
+BIOS_BOOT_TYPE = bytes.fromhex("4861682149646f6e744e656564454649")
+
+
+def gpt_range(img, type_guid):
+    """Byte offset and length of the first GPT entry of that type, or None
+    (also when the image has no GPT)."""
+    ss = sector_size(img)
+    if img[ss:ss + 8] != b"EFI PART":
+        return None
+    lba, count, size = struct.unpack_from("<QII", img, ss + 72)
+    for i in range(count):
+        e = img[lba * ss + i * size:lba * ss + (i + 1) * size]
+        if e[:16] == type_guid:
+            first, last = struct.unpack_from("<QQ", e, 32)
+            return first * ss, (last - first + 1) * ss
+    return None
+
+
 def esp_range(img):
     """Byte offset and length of the ESP: the GPT's ESP entry, else the MBR's
     0xEF / 0x0C entry."""
+    r = gpt_range(img, ESP_TYPE)
+    if r:
+        return r
     ss = sector_size(img)
-    if img[ss:ss + 8] == b"EFI PART":
-        lba, count, size = struct.unpack_from("<QII", img, ss + 72)
-        for i in range(count):
-            e = img[lba * ss + i * size:lba * ss + (i + 1) * size]
-            if e[:16] == bytes.fromhex("28732ac11ff8d211ba4b00a0c93ec93b"):
-                first, last = struct.unpack_from("<QQ", e, 32)
-                return first * ss, (last - first + 1) * ss
     for i in range(4):
         e = img[446 + 16 * i:462 + 16 * i]
         if e[4] in (0xEF, 0x0C):
@@ -75,16 +90,7 @@ def esp_range(img):
 
 
 def bios_boot_range(img):
-    ss = sector_size(img)
-    if img[ss:ss + 8] != b"EFI PART":
-        return None
-    lba, count, size = struct.unpack_from("<QII", img, ss + 72)
-    for i in range(count):
-        e = img[lba * ss + i * size:lba * ss + (i + 1) * size]
-        if e[:16] == bytes.fromhex("4861682149646f6e744e656564454649"):
-            first, last = struct.unpack_from("<QQ", e, 32)
-            return first * ss, (last - first + 1) * ss
-    return None
+    return gpt_range(img, BIOS_BOOT_TYPE)
 
 
 class Fat:
