@@ -28,6 +28,8 @@ struct esp_check {
     uint64_t lba, sectors;
     struct fat_vol vol;
     int list_lines, list_more;
+    int cfg_hashed;            /* /boot/boot.cfg's SHA-256: 0 not yet, 1 in cfg_sha, -1 unreadable */
+    uint8_t cfg_sha[32];
 };
 
 /* ---- reading files ---------------------------------------------------------- */
@@ -238,18 +240,23 @@ static void secure_boot_report(struct esp_check *e, const char *path, const uint
         say(in, "    boot.cfg hash: not enrolled\n");
         return;
     }
-    struct fat_file f;
-    uint8_t *cfg = NULL, got[32];
-    if (fat_open(&e->vol, BOOTCFG_PATH, &f) == FAT_OK && !(f.attr & FAT_ATTR_DIRECTORY) && f.size <= BOOTCFG_MAX_BYTES)
-        cfg = read_whole(e, BOOTCFG_PATH, &f, 0);
-    if (!cfg) {
+    if (!e->cfg_hashed) {      /* once per image, whichever loader asks first */
+        struct fat_file f;
+        uint8_t *cfg = NULL;
+        if (fat_open(&e->vol, BOOTCFG_PATH, &f) == FAT_OK && !(f.attr & FAT_ATTR_DIRECTORY) &&
+            f.size <= BOOTCFG_MAX_BYTES)
+            cfg = read_whole(e, BOOTCFG_PATH, &f, 0);
+        e->cfg_hashed = cfg ? 1 : -1;
+        if (cfg)
+            mk_sha256(cfg, f.size, e->cfg_sha);
+        free(cfg);
+    }
+    if (e->cfg_hashed < 0) {
         note(in, "%s: a boot.cfg hash is enrolled, but there is no readable %s: the loader refuses to boot",
              path, BOOTCFG_PATH);
         return;
     }
-    mk_sha256(cfg, f.size, got);
-    free(cfg);
-    if (memcmp(got, rec.sha256, 32) == 0)
+    if (memcmp(e->cfg_sha, rec.sha256, 32) == 0)
         say(in, "    boot.cfg hash: enrolled, matches %s\n", BOOTCFG_PATH);
     else
         note(in, "%s: the enrolled boot.cfg hash differs from %s: with Secure Boot on the loader refuses "
