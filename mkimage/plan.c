@@ -192,20 +192,27 @@ int mk_plan_finish(struct mk_plan *p, struct mk_image *img)
     return MK_EXIT_OK;
 }
 
+/* The plan's one-file inputs (the --file and --module arrays aside), in
+ * one list for everything that must visit each of them: freeing, and the
+ * check that the output is none of them. */
+#define SINGLE_INPUTS 10
+static void single_inputs(const struct mk_plan *p, struct mk_blob *out[SINGLE_INPUTS])
+{
+    struct mk_plan *q = (struct mk_plan *)p;
+    struct mk_blob *b[SINGLE_INPUTS] = { &q->kernel, &q->efi, &q->efi32, &q->stage1, &q->stage2, &q->shim,
+                                         &q->mok_manager, &q->sb_keys[0], &q->sb_keys[1], &q->sb_keys[2] };
+    memcpy(out, b, sizeof b);
+}
+
 void mk_plan_free(struct mk_plan *p)
 {
     mk_modules_hashed(p);           /* the thread reads the mappings */
-    mk_blob_free(&p->kernel);
-    mk_blob_free(&p->efi);
-    mk_blob_free(&p->efi32);
-    mk_blob_free(&p->stage1);
-    mk_blob_free(&p->stage2);
-    mk_blob_free(&p->shim);
-    mk_blob_free(&p->mok_manager);
-    for (int i = 0; i < 3; i++) {
-        mk_blob_free(&p->sb_keys[i]);
+    struct mk_blob *b[SINGLE_INPUTS];
+    single_inputs(p, b);
+    for (int i = 0; i < SINGLE_INPUTS; i++)
+        mk_blob_free(b[i]);
+    for (int i = 0; i < 3; i++)
         free(p->sb_key_paths[i]);
-    }
     if (p->files)
         for (size_t i = 0; i < p->o->nfiles; i++)
             mk_blob_free(&p->files[i]);
@@ -231,8 +238,9 @@ int mk_plan_output_is_input(const struct mk_plan *p, const char *output)
     if (stat(output, &out) != 0 || !S_ISREG(out.st_mode))
         return 0;
     const char *hit = NULL;
-    const struct mk_blob *b[] = { &p->kernel, &p->efi, &p->stage1, &p->stage2, &p->efi32, &p->shim, &p->mok_manager };
-    for (size_t i = 0; !hit && i < sizeof b / sizeof b[0]; i++)
+    struct mk_blob *b[SINGLE_INPUTS];
+    single_inputs(p, b);
+    for (size_t i = 0; !hit && i < SINGLE_INPUTS; i++)
         if (same_file(b[i]->path, &out))
             hit = b[i]->path;
     for (size_t i = 0; !hit && i < p->o->nfiles; i++)

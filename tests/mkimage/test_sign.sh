@@ -116,6 +116,11 @@ done
 expect_match "enroll-keys: without signing, a warning" \
   "$("$MKIMAGE" -o "$T/enrol2.img" "${ALL[@]}" --enroll-keys "$T/keys" 2>&1)" \
   '^mkimage: warning: .*keys: keys to enrol, but the loaders are not signed'
+cp -r "$T/keys" "$T/keys2" && cp "$T/keys2/db.auth" "$T/db-before"
+out=$("$MKIMAGE" -o "$T/keys2/db.auth" "${ALL[@]}" --enroll-keys "$T/keys2" 2>&1); rc=$?
+expect_match "enroll-keys: an output that is one of the key files is refused (rc=$rc)" "$out" \
+  'db.auth: is also an input .*db.auth.*: refusing to overwrite it'
+check "enroll-keys: that key file is left as it was" cmp "$T/keys2/db.auth" "$T/db-before"
 
 # ---- --shim, --mok-manager -------------------------------------------------------
 if [ -f /usr/lib/shim/shimx64.efi.signed ]; then
