@@ -165,22 +165,19 @@ qemu_cmd() {
   case "$fw" in
     bios) ;;
     stub) cmd+=(-kernel "$B/tests/mbstub.elf" -initrd "$stub_kernel$stub_modules" -append "$stub_append" "${extra[@]}"); return ;;
-    uefi)
-      local code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
-      cp "${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$tmp/vars.fd"
-      cmd+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
-            -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
-    uefi32)
-      cp "${OVMF32_VARS:-/usr/share/OVMF/OVMF32_VARS_4M.fd}" "$tmp/vars.fd"
-      cmd+=(-global driver=cfi.pflash01,property=secure,value=on
-            -drive "if=pflash,format=raw,unit=0,readonly=on,file=${OVMF32_CODE:-/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd}"
-            -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
-    uefi-sb|uefi-setup)
-      local code=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
-      [ "$fw" = uefi-setup ] && code=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+    uefi|uefi32|uefi-sb|uefi-setup)
+      # OVMF: a code flash and a fresh copy of its variable store; the
+      # Secure Boot builds need the flash only SMM may write
+      local code vars secure=1
+      case "$fw" in
+        uefi) code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd} vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd} secure=0 ;;
+        uefi32) code=${OVMF32_CODE:-/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd} vars=${OVMF32_VARS:-/usr/share/OVMF/OVMF32_VARS_4M.fd} ;;
+        uefi-sb) code=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd ;;
+        uefi-setup) code=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd ;;
+      esac
       cp "$vars" "$tmp/vars.fd"
-      cmd+=(-global driver=cfi.pflash01,property=secure,value=on
-            -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+      [ "$secure" -eq 1 ] && cmd+=(-global driver=cfi.pflash01,property=secure,value=on)
+      cmd+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
             -drive "if=pflash,format=raw,unit=1,file=$tmp/vars.fd") ;;
     uboot) cmd+=(-bios "${UBOOT_ROM:-/usr/lib/u-boot/qemu-x86_64/u-boot.rom}") ;;
     *) usage "--fw must be bios, uefi, uefi32, uefi-sb, uefi-setup, uboot or bochs" ;;
