@@ -72,13 +72,13 @@ $(KB)/pad%.o: kernel/pad.S $(KB)/pad%.bin | $(DEPS_STAMP)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -DPAD_FILE='"$(KB)/pad$*.bin"' -c $< -o $@
 .PRECIOUS: $(KB)/pad%.bin $(KB)/pad%.o
 
-# The image gets the kernel without its DWARF (three quarters of the file):
-# every byte on the image is read and hashed at boot (docs/performance.md);
-# GDB reads the debug link (scripts/debug.sh).
+# The image gets the kernel without DWARF and symbol table (five sixths of
+# the file): every byte on the image is read and hashed at boot
+# (docs/performance.md); GDB and nm read kernel.debug.elf (scripts/debug.sh).
 $(KB)/kernel.debug.elf: $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/nopad.o kernel/kernel.ld
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
 $(KERNEL_ELF): $(KB)/kernel.debug.elf
-	$(Q)$(OBJCOPY) --strip-debug $< $@
+	$(Q)$(OBJCOPY) --strip-all $< $@
 $(KB)/kernel-alt.elf: $(KERNEL_OBJS) $(KB)/variant-alt.o $(KB)/nopad.o kernel/kernel.ld
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
 $(KB)/kernel-pad%.elf: $(KERNEL_OBJS) $(KB)/variant-base.o $(KB)/pad%.o kernel/kernel.ld

@@ -20,5 +20,7 @@ int timing_human_line(char *buf, size_t n, const struct boot_timing *t, uint64_t
  * "hyboot: timing tsc_hz=.. handoff=.. entry=.. loaded=.. jump=..
  *  kernel_bytes=.. read_ticks=.. read_calls=.. kernel_entry=.." */
 int timing_machine_line(char *buf, size_t n, const struct boot_timing *t, uint64_t kernel_entry);
+/* "hyboot: bench kernel_exit=TSC": the bench boot's last line. */
+int timing_exit_line(char *buf, size_t n, uint64_t tsc);
 
 #endif

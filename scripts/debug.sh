@@ -36,7 +36,7 @@ set confirm off
 set architecture i386:x86-64
 # The kernel runs at its link addresses (0xffffffff80000000 and up)
 # whatever physical base the loader picked: load the ELF as it is (the
-# debug link: the image's kernel.elf has no DWARF).
+# debug link: the image's kernel.elf has no DWARF and no symbols).
 file $B/kernel/kernel.debug.elf
 target remote 127.0.0.1:$port
 # QEMU is stopped at the reset vector: no kernel is loaded yet, let alone

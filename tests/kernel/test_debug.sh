@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib.sh"
 [ -f "$IMG" ] || { fail "image exists" "$IMG missing (make disk.img)"; finish; }
 command -v gdb >/dev/null || { fail "gdb installed" "scripts/deps.sh installs it"; finish; }
-kmain=$(nm "$B/kernel/kernel.elf" | awk '$3 == "kmain" { print $1 }')
+kmain=$(nm "$B/kernel/kernel.debug.elf" | awk '$3 == "kmain" { print $1 }')
 [ -n "$kmain" ] || { fail "kmain in the kernel's symbols"; finish; }
 
 # A port nothing listens on (the kernel picks it; a race with another
