@@ -30,6 +30,10 @@ void plat_free(uint64_t addr, uint64_t bytes)
         die("memory map full (%u entries)", (unsigned)s2.mm.cap);
 }
 
+/* stage2 places the kernel in a block of its own, at once. */
+int plat_kernel_late(void) { return 0; }
+uint64_t plat_kernel_late_range(uint64_t span) { (void)span; return 0; }
+
 void plat_memory_map(struct mm_map *m)
 {
     if (s2.mm.count > m->cap)

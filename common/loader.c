@@ -58,6 +58,7 @@ static struct {
     uint64_t t_entry, t_loaded;
     struct elf_plan plan;
     uint64_t kernel_phys, kernel_file_size, kernel_read_ticks;
+    uint64_t kernel_file;      /* the file's bytes, while the span is chosen late */
     uint32_t kernel_read_calls;
     uint64_t module_addr[BOOTCFG_MODULES_MAX], module_size[BOOTCFG_MODULES_MAX];
     struct boot_framebuffer fb;
@@ -255,6 +256,8 @@ static void bench_baseline(const struct file_buf *k)
         (unsigned long long)best, (unsigned)best_calls);
 }
 
+static void place_kernel_now(uint64_t file);
+
 static void load_kernel(void)
 {
     const char *path = cfg->kernel;
@@ -276,16 +279,54 @@ static void load_kernel(void)
     const char *why = elf_plan((const void *)(uintptr_t)f.addr, f.size, &st.plan);
     if (why)
         die("%s: bad ELF: %s", path, why);
+    char at[40] = "placed later";
+    if (plat_kernel_late()) {
+        st.kernel_file = f.addr;   /* placed by place_kernel_late */
+    } else {
+        place_kernel_now(f.addr);
+        plat_free(f.addr, f.size);
+        fmt_snprintf(at, sizeof at, "at 0x%llx", (unsigned long long)st.kernel_phys);
+    }
+    say("kernel %s: %llu bytes in %u ms (%u reads), sha256 %s; %s (virt 0x%llx, %llu KiB), entry 0x%llx",
+        path, (unsigned long long)f.size, ms(f.ticks), (unsigned)f.calls,
+        cfg->has_sha256 ? "ok" : "not given (not verified)", at, (unsigned long long)st.plan.vbase,
+        (unsigned long long)(st.plan.span >> 10), (unsigned long long)st.plan.entry);
+}
+
+/* The span as a block of its own, filled now. */
+static void place_kernel_now(uint64_t file)
+{
     st.kernel_phys = plat_alloc(st.plan.span, ELF_SPAN_ALIGN, BOOT_MEM_KERNEL, 0);
     if (!st.kernel_phys)
-        die("%s: not enough memory to place it (%llu MiB, 2 MiB aligned)", path, MIB(st.plan.span));
-    elf_place(&st.plan, (const void *)(uintptr_t)f.addr, (void *)(uintptr_t)st.kernel_phys);
-    plat_free(f.addr, f.size);
-    say("kernel %s: %llu bytes in %u ms (%u reads), sha256 %s; at 0x%llx (virt 0x%llx, %llu KiB), "
-        "entry 0x%llx", path, (unsigned long long)f.size, ms(f.ticks), (unsigned)f.calls,
-        cfg->has_sha256 ? "ok" : "not given (not verified)", (unsigned long long)st.kernel_phys,
-        (unsigned long long)st.plan.vbase, (unsigned long long)(st.plan.span >> 10),
-        (unsigned long long)st.plan.entry);
+        die("%s: not enough memory to place it (%llu MiB, 2 MiB aligned)", cfg->kernel, MIB(st.plan.span));
+    elf_place(&st.plan, (const void *)(uintptr_t)file, (void *)(uintptr_t)st.kernel_phys);
+}
+
+/* After the flow's last allocation (plat_kernel_late): the range the
+ * platform names, filled at the jump, or a block of its own now. */
+static void place_kernel_late(void)
+{
+    if (!st.kernel_file)
+        return;
+    st.kernel_phys = plat_kernel_late_range(st.plan.span);
+    if (st.kernel_phys) {
+        say("kernel at 0x%llx (boot-services memory: copied once the firmware has exited)",
+            (unsigned long long)st.kernel_phys);
+        return;
+    }
+    place_kernel_now(st.kernel_file);
+    st.kernel_file = 0;
+    say("kernel at 0x%llx", (unsigned long long)st.kernel_phys);
+}
+
+static struct boot_info *handoff_bi;
+
+void loader_place_kernel(void)
+{
+    if (!st.kernel_file)
+        return;
+    elf_place(&st.plan, (const void *)(uintptr_t)st.kernel_file, (void *)(uintptr_t)st.kernel_phys);
+    handoff_bi->timing.tsc_kernel_jump = rdtsc();
 }
 
 static void load_modules(void)
@@ -423,6 +464,8 @@ static void build_handoff(struct handoff *h)
     if (!base)
         die("not enough memory for boot_info, the stack and page tables (%llu KiB)",
             (unsigned long long)(total >> 10));
+    place_kernel_late();
+    h->l.kernel_phys = st.kernel_phys;
     /* the pool's pages are zeroed as they are taken; the stack is the
      * kernel's to touch; the block is zeroed here */
     uint8_t *p = (uint8_t *)(uintptr_t)base;
@@ -539,5 +582,6 @@ void loader_run(const struct plat_info *pi)
         pi->tsc_firmware_handoff ? "stage1" : "the loader's entry");
     final_map(&h);
     h.bi->timing.tsc_kernel_jump = rdtsc();
+    handoff_bi = h.bi;
     plat_jump(st.plan.entry, h.stack + KERNEL_STACK, (uintptr_t)h.bi, h.pg.pml4);
 }

@@ -50,6 +50,22 @@ void plat_fail(const char *text) __attribute__((noreturn));
 uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_end);
 /* Gives back a plat_alloc block (a temporary file buffer). */
 void plat_free(uint64_t addr, uint64_t bytes);
+/* The kernel's span may go into firmware memory that is free once the
+ * firmware has exited (the UEFI loader: boot-services memory, which the
+ * firmware has already touched; a fresh range costs milliseconds under
+ * QEMU, docs/performance.md). 1: the flow keeps the kernel file, asks
+ * plat_kernel_late_range for the span after its last allocation, and
+ * plat_jump copies the kernel there (loader_place_kernel) once it runs
+ * on our stack and page tables. 0: the span is a plat_alloc block. */
+int plat_kernel_late(void);
+/* That range: `span` bytes, ELF_SPAN_ALIGN-aligned, free once the
+ * firmware exits, clear of everything the kernel is handed; 0 when
+ * there is none (the flow then falls back to plat_alloc). */
+uint64_t plat_kernel_late_range(uint64_t span);
+/* For plat_jump, after the firmware has exited and on the kernel's
+ * stack and page tables: copies the kernel into a late range (nothing
+ * to do when the span was a plat_alloc block). */
+void loader_place_kernel(void);
 /* The firmware's memory map as it stands, in BOOT_MEM_* terms, into m
  * (normalized): what the identity and direct maps must cover. */
 void plat_memory_map(struct mm_map *m);

@@ -5,6 +5,7 @@
 #include "uefi.h"
 #include "alloc.h"
 #include "loader.h"
+#include "elf.h"
 #include "mmap_logic.h"
 
 static uint64_t pages_for(uint64_t bytes) { return (bytes + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES; }
@@ -46,32 +47,23 @@ void free_pages(uint64_t addr, uint64_t bytes)
  * under OVMF (docs/performance.md). */
 static uint64_t alloc_aligned_at(uint32_t type, uint64_t bytes, uint64_t align, uint64_t max)
 {
-    UINTN size = 0, key, dsize = 0;
-    UINT32 dver;
-    uint8_t *buf = NULL;
-    uint64_t best = 0;
-    EFI_STATUS s = efi_bs->GetMemoryMap(&size, NULL, &key, &dsize, &dver);
-    if (s != EFI_BUFFER_TOO_SMALL || !dsize)
+    const uint8_t *map;
+    uint64_t size, dsize, best = 0;
+    if (efi_map_fetch(&map, &size, &dsize))
         return 0;
-    size += 8 * dsize;
-    if (EFI_ERROR(efi_bs->AllocatePool(EfiLoaderData, size, (void **)&buf)))
-        return 0;
-    if (!EFI_ERROR(efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)buf, &key, &dsize, &dver))) {
-        for (UINTN off = 0; off + dsize <= size; off += dsize) {
-            const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(buf + off);
-            if (d->Type != EfiConventionalMemory || !d->NumberOfPages)
-                continue;
-            uint64_t start = d->PhysicalStart, end = start + d->NumberOfPages * EFI_PAGE_BYTES;
-            if (max && end > max + 1)
-                end = max + 1;
-            if (end < start + bytes)
-                continue;
-            uint64_t at = (end - bytes) & ~(align - 1);
-            if (at >= start && at > best)
-                best = at;
-        }
+    for (uint64_t off = 0; off + dsize <= size; off += dsize) {
+        const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(map + off);
+        if (d->Type != EfiConventionalMemory || !d->NumberOfPages)
+            continue;
+        uint64_t start = d->PhysicalStart, end = start + d->NumberOfPages * EFI_PAGE_BYTES;
+        if (max && end > max + 1)
+            end = max + 1;
+        if (end < start + bytes)
+            continue;
+        uint64_t at = (end - bytes) & ~(align - 1);
+        if (at >= start && at > best)
+            best = at;
     }
-    efi_bs->FreePool(buf);
     if (!best)
         return 0;
     EFI_PHYSICAL_ADDRESS addr = best;
@@ -104,6 +96,49 @@ uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_
     return start;
 }
 
+uint64_t efi_late_kernel_base, efi_late_kernel_span;
+
+/* The kernel goes into boot-services memory, copied at the jump (64-bit
+ * loader only: the 32-bit one enters long mode through long_mode32.S and
+ * places it at once). Boot-services memory is what the firmware has
+ * already used: under QEMU the first write to a never-touched 2 MiB of
+ * guest RAM costs ~5 ms (the host faults in a huge page), a third of
+ * this loader's time (docs/performance.md); on a real machine it is
+ * merely as good as any other free memory. */
+int plat_kernel_late(void)
+{
+    return sizeof(void *) == 8;
+}
+
+/* 1 when [at, at+span) holds a firmware table the kernel is handed (ACPI,
+ * SMBIOS and the rest of the configuration table): those must survive
+ * even where the firmware put them in boot-services memory. */
+static int holds_config_table(uint64_t at, uint64_t span)
+{
+    for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
+        uint64_t t = (uintptr_t)efi_st->ConfigurationTable[i].VendorTable;
+        if (t + 4096 > at && t < at + span)
+            return 1;
+    }
+    return 0;
+}
+
+uint64_t plat_kernel_late_range(uint64_t span)
+{
+    const uint8_t *map;
+    uint64_t size, dsize;
+    if (efi_map_fetch(&map, &size, &dsize))
+        return 0;
+    /* above the first 16 MiB: low memory is where legacy devices and
+     * firmware quirks live */
+    uint64_t at = efi_map_bs_range(map, size, dsize, span, ELF_SPAN_ALIGN, 16ULL << 20);
+    if (!at || holds_config_table(at, span))
+        return 0;
+    efi_late_kernel_base = at;
+    efi_late_kernel_span = span;
+    return at;
+}
+
 /* Temporary buffers (a file before its bytes are placed) are not given
  * back: FreePages costs milliseconds under OVMF, and the pages are
  * BOOT_MEM_LOADER in the final map, which the kernel reclaims anyway. */
@@ -113,23 +148,14 @@ void plat_free(uint64_t addr, uint64_t bytes)
     (void)bytes;
 }
 
-/* GetMemoryMap into pool memory, translated (mmap_logic.c). */
+/* The firmware's map (memmap_efi.c's buffer), translated (mmap_logic.c). */
 void plat_memory_map(struct mm_map *m)
 {
-    UINTN size = 0, key, dsize = 0;
-    UINT32 dver;
+    const uint8_t *map;
+    uint64_t size, dsize;
     m->count = 0;
-    EFI_STATUS s = efi_bs->GetMemoryMap(&size, NULL, &key, &dsize, &dver);
-    for (int tries = 0; s == EFI_BUFFER_TOO_SMALL && tries < 4; tries++) {
-        void *buf = NULL;
-        size += 8 * dsize;
-        if (EFI_ERROR(efi_bs->AllocatePool(EfiLoaderData, size, &buf)))
-            break;
-        s = efi_bs->GetMemoryMap(&size, buf, &key, &dsize, &dver);
-        if (!EFI_ERROR(s) && efi_map_translate(m, buf, size, dsize))
-            s = EFI_BUFFER_TOO_SMALL;       /* more entries than m holds */
-        efi_bs->FreePool(buf);
-    }
-    if (EFI_ERROR(s))
-        die("GetMemoryMap: no memory map (%s)", efi_status_name(s));
+    if (efi_map_fetch(&map, &size, &dsize))
+        die("GetMemoryMap: no memory map");
+    if (efi_map_translate(m, map, size, dsize))
+        die("memory map: more than %u entries", (unsigned)m->cap);
 }

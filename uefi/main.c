@@ -37,13 +37,13 @@ struct __attribute__((packed)) gdtr {
 static struct gdtr gdtr;
 
 void handoff(uint64_t boot_info, uint64_t entry, uint64_t stack_top, uint64_t cr3,
-             const struct gdtr *g) __attribute__((noreturn));
+             const struct gdtr *g, void (*last)(void)) __attribute__((noreturn));
 
 void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t boot_info, uint64_t pml4)
 {
     gdtr.limit = sizeof gdt - 1;
     gdtr.base = (uint64_t)(uintptr_t)gdt;
-    handoff(boot_info, entry, stack_top, pml4, &gdtr);
+    handoff(boot_info, entry, stack_top, pml4, &gdtr, loader_place_kernel);
 }
 #else
 /* 32-bit firmware: into long mode the way stage2 goes. */

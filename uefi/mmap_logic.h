@@ -55,4 +55,20 @@ int efi_map_translate(struct mm_map *m, const void *map, uint64_t map_size, uint
 /* End of the highest non-empty descriptor, whatever its type. */
 uint64_t efi_map_top(const void *map, uint64_t map_size, uint64_t desc_size);
 
+/* 1 when [base, base+len) is exactly covered by boot-services code/data
+ * and conventional memory (none of it runtime): memory that is free once
+ * the firmware has exited. */
+int efi_map_free_after_exit(const void *map, uint64_t map_size, uint64_t desc_size, uint64_t base,
+                            uint64_t len);
+/* The highest `align`-aligned start, at or above min_addr, of `bytes`
+ * lying wholly in boot-services code/data (adjacent descriptors joined):
+ * memory the firmware has used, free once it exits; 0 when none. */
+uint64_t efi_map_bs_range(const void *map, uint64_t map_size, uint64_t desc_size, uint64_t bytes,
+                          uint64_t align, uint64_t min_addr);
+/* Gives [base, base+len) (4 KiB-aligned) the type new_type in a raw map,
+ * splitting descriptors that straddle its ends (the outer pieces are
+ * appended, attributes kept); -1 when that needs more than cap bytes. */
+int efi_map_retype(void *map, uint64_t *map_size, uint64_t cap, uint64_t desc_size, uint64_t base,
+                   uint64_t len, uint32_t new_type);
+
 #endif

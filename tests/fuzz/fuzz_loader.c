@@ -54,6 +54,8 @@ uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_
 }
 
 void plat_free(uint64_t addr, uint64_t bytes) { (void)addr, (void)bytes; }
+int plat_kernel_late(void) { return 0; }
+uint64_t plat_kernel_late_range(uint64_t span) { (void)span; return 0; }
 
 void plat_memory_map(struct mm_map *m)
 {

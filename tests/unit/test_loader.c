@@ -38,6 +38,9 @@ static struct {
     int nallocs;
     int secure;
     int enrolled;
+    int late;                /* plat_kernel_late: 1 = span chosen late, filled at the jump */
+    int late_none;           /* ... but plat_kernel_late_range finds none */
+    uint64_t late_range;
     uint8_t cfg_hash[32];
 } fk;
 
@@ -69,6 +72,19 @@ uint64_t plat_alloc(uint64_t bytes, uint64_t align, uint32_t type, uint64_t max_
     memset(p, 0xa5, bytes);   /* fresh pages are not zero */
     fk.allocs[fk.nallocs++] = p;
     return (uint64_t)(uintptr_t)p;
+}
+
+int plat_kernel_late(void) { return fk.late; }
+
+uint64_t plat_kernel_late_range(uint64_t span)
+{
+    if (fk.late_none)
+        return 0;
+    void *p = aligned_alloc(2 << 20, span);
+    memset(p, 0xa5, span);    /* firmware memory holds the firmware's bytes */
+    fk.allocs[fk.nallocs++] = p;
+    fk.late_range = (uint64_t)(uintptr_t)p;
+    return fk.late_range;
 }
 
 void plat_free(uint64_t addr, uint64_t bytes)
@@ -155,6 +171,7 @@ void plat_exit_firmware(struct mm_map *m, struct boot_info *bi)
 
 void plat_jump(uint64_t entry, uint64_t stack_top, uint64_t bi, uint64_t pml4)
 {
+    loader_place_kernel();    /* as the UEFI layer does, on the kernel's stack */
     fk.jumped = 1;
     fk.entry = entry;
     fk.stack_top = stack_top;
@@ -354,6 +371,46 @@ static void test_good_boot(void)
     free(k);
 }
 
+/* plat_kernel_late: the span is chosen after the last allocation and
+ * filled at the jump; without a late range the flow falls back to a
+ * block of its own. */
+static void test_late_placement(void)
+{
+    size_t ksize;
+    uint8_t *k = make_kernel(KVIRT, 5000, 8192, &ksize);
+    char kh[65];
+    hex(k, ksize, kh);
+    snprintf(cfg_text, sizeof cfg_text, "kernel=/boot/kernel.elf\nkernel_sha256=%s\n", kh);
+    for (int none = 0; none <= 1; none++) {
+        reset();
+        fk.late = 1;
+        fk.late_none = none;
+        add_file("/boot/boot.cfg", cfg_text, strlen(cfg_text));
+        add_file("/boot/kernel.elf", k, ksize);
+        CHECK(run() == 2 && fk.jumped, none ? "loader: no late range: the boot still reaches the jump"
+                                            : "loader: late range: the boot reaches the jump");
+        if (!fk.jumped) {
+            printf("  error: %s\n", fk.error);
+            continue;
+        }
+        const struct boot_info *bi = (const struct boot_info *)(uintptr_t)fk.bi;
+        const uint8_t *placed = (const uint8_t *)(uintptr_t)bi->kernel_phys_base;
+        int same = !memcmp(placed, k + 4096, 5000);
+        for (size_t i = 5000; i < 5000 + 8192 && same; i++)
+            same = placed[i] == 0;
+        CHECK(same && walk(fk.pml4, KVIRT + 99) == bi->kernel_phys_base + 99 &&
+                  has_range(bi, bi->kernel_phys_base, bi->kernel_size, BOOT_MEM_KERNEL),
+              none ? "loader: no late range: kernel in a block of its own, mapped and marked"
+                   : "loader: late range: kernel copied there at the jump, mapped and marked");
+        CHECK(none ? bi->kernel_phys_base != fk.late_range && strstr(fk.log, "placed later") &&
+                         !strstr(fk.log, "copied once")
+                   : bi->kernel_phys_base == fk.late_range && strstr(fk.log, "copied once the firmware"),
+              none ? "loader: no late range: says where the fallback put it"
+                   : "loader: late range: says the copy waits for the firmware's exit");
+    }
+    free(k);
+}
+
 /* The one error line for a kernel (or config) that must not boot. */
 static void expect_error(const char *what, const void *kernel, size_t ksize, const char *cfg,
                          const char *want)
@@ -528,6 +585,7 @@ static void test_secure_boot(void)
 
 int main(void)
 {
+    test_late_placement();
     test_good_boot();
     test_errors();
     test_no_config();

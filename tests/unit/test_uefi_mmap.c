@@ -121,8 +121,64 @@ static void test_limits(void)
     CHECK(efi_map_top(buf, 0, DESC) == 0, "empty map top 0");
 }
 
+#define MIB (1ULL << 20)
+
+/* The kernel's range in boot-services memory (alloc.c's late placement). */
+static void test_bs_range(void)
+{
+    /* BS data and code adjacent (a 4 MiB run at 32 MiB, unsorted), a
+     * lone 1 MiB of BS data, a runtime-flagged BS range, conventional
+     * memory below 32 MiB, loader code at 36 MiB */
+    static const struct raw r[] = {
+        { EFIMT_BS_CODE,      34 * MIB, 512,  0 },
+        { EFIMT_CONVENTIONAL, 0,        8192, 0 },
+        { EFIMT_BS_DATA,      32 * MIB, 512,  0 },
+        { EFIMT_BS_DATA,      40 * MIB, 256,  0 },
+        { EFIMT_BS_DATA,      64 * MIB, 2048, EFI_MEMORY_RUNTIME_ATTR },
+        { EFIMT_LOADER_CODE,  36 * MIB, 16,   0 },
+    };
+    uint8_t buf[8 * DESC];
+    uint64_t size = build(buf, r, 6, DESC);
+    CHECK(efi_map_bs_range(buf, size, DESC, 2 * MIB, 2 * MIB, 16 * MIB) == 34 * MIB,
+          "bs range: the highest 2 MiB-aligned start in a run of boot-services memory");
+    CHECK(efi_map_bs_range(buf, size, DESC, 4 * MIB, 2 * MIB, 16 * MIB) == 32 * MIB,
+          "bs range: adjacent code and data descriptors make one run");
+    CHECK(efi_map_bs_range(buf, size, DESC, 6 * MIB, 2 * MIB, 16 * MIB) == 0,
+          "bs range: none when no run is long enough (runtime-flagged memory never counts)");
+    CHECK(efi_map_bs_range(buf, size, DESC, 2 * MIB, 2 * MIB, 35 * MIB) == 0,
+          "bs range: nothing below min_addr");
+    CHECK(efi_map_free_after_exit(buf, size, DESC, 30 * MIB, 6 * MIB) &&
+              !efi_map_free_after_exit(buf, size, DESC, 34 * MIB, 4 * MIB) &&
+              !efi_map_free_after_exit(buf, size, DESC, 35 * MIB, 2 * MIB) &&
+              !efi_map_free_after_exit(buf, size, DESC, 38 * MIB, 3 * MIB),
+          "free after exit: conventional and boot-services memory only, wholly covered");
+
+    /* retype 33..35 MiB: both descriptors split, their outer parts appended */
+    uint64_t cap = sizeof buf;
+    CHECK(efi_map_retype(buf, &size, cap, DESC, 33 * MIB, 2 * MIB, EFIMT_OS_KERNEL) == 0 && size == 8 * DESC,
+          "retype: two straddling descriptors split into four");
+    struct boot_mmap_entry e[16];
+    struct mm_map m;
+    mm_init(&m, e, 16);
+    int ok = efi_map_translate(&m, buf, size, DESC) == 0;
+    int kernel = 0, below = 0, above = 0;
+    for (uint32_t i = 0; ok && i < m.count; i++) {
+        if (e[i].type == BOOT_MEM_KERNEL)
+            kernel = e[i].base == 33 * MIB && e[i].length == 2 * MIB;
+        if (e[i].type == BOOT_MEM_USABLE && e[i].base == 0)
+            below = e[i].length == 33 * MIB;     /* conventional + BS data joined */
+        if (e[i].type == BOOT_MEM_USABLE && e[i].base == 35 * MIB)
+            above = e[i].length == MIB;
+    }
+    CHECK(ok && kernel && below && above, "retype: the range is the kernel's, the rest as it was");
+    uint64_t full = size;
+    CHECK(efi_map_retype(buf, &full, size + DESC, DESC, 40 * MIB, 4096, EFIMT_OS_KERNEL) == -1 && full == size,
+          "retype: refused, untouched, without room for two pieces");
+}
+
 int main(void)
 {
+    test_bs_range();
     test_types();
     test_translate();
     test_limits();
