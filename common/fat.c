@@ -515,6 +515,47 @@ static int read_chain(struct fat_vol *v, const struct fat_file *f, uint8_t *out,
     return FAT_OK;
 }
 
+/* FAT_OK when the chain from `c` has `need` clusters, read through the
+ * active copy (with fat_next's per-entry fallback). */
+static int chain_reaches(struct fat_vol *v, uint32_t c, uint32_t need)
+{
+    for (uint32_t n = 1;; n++) {
+        if (c < 2 || c > v->clusters + 1)
+            return corrupt(v, "cluster number outside the volume");
+        if (n >= need)
+            return FAT_OK;
+        uint32_t next;
+        int rc = fat_next(v, c, &next);
+        if (rc)
+            return rc;
+        if (next == CHAIN_END)
+            return corrupt(v, "cluster chain shorter than the file size");
+        c = next;
+    }
+}
+
+int fat_check_chain(struct fat_vol *v, const struct fat_file *f)
+{
+    if (f->attr & FAT_ATTR_DIRECTORY)
+        return FAT_EISDIR;
+    if (f->size == 0)
+        return FAT_OK;
+    uint32_t need = (f->size - 1) / cluster_bytes(v) + 1;
+    if (need > v->clusters)
+        return corrupt(v, "file size larger than the volume's data area");
+    /* every copy in turn, as fat_read_file does; fallbacks are counted
+     * by the read, not by this look ahead */
+    uint32_t active = v->active_fat, fallbacks = v->fallbacks;
+    int rc = chain_reaches(v, f->first_cluster, need);
+    for (uint32_t k = 1; rc == FAT_ECORRUPT && v->mirrored && k < v->num_fats; k++) {
+        v->active_fat = (active + k) % v->num_fats;
+        rc = chain_reaches(v, f->first_cluster, need);
+    }
+    v->active_fat = active;
+    v->fallbacks = fallbacks;
+    return rc;
+}
+
 int fat_read_file(struct fat_vol *v, const struct fat_file *f, void *dst, uint32_t len,
                   uint32_t max_run)
 {

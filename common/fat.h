@@ -178,6 +178,10 @@ int fat_open(struct fat_vol *v, const char *path, struct fat_file *f);
  * one read() per run of contiguous clusters (at most max_run logical
  * sectors each when max_run > 0) so a contiguous file costs few calls.
  * FAT copies: docs/media.md, "The second FAT". */
+/* FAT_OK when the file's cluster chain is long enough for its size (in
+ * some FAT copy), without reading its data: for a reader that allocates
+ * f->size bytes only after this says the size is real. */
+int fat_check_chain(struct fat_vol *v, const struct fat_file *f);
 int fat_read_file(struct fat_vol *v, const struct fat_file *f, void *dst, uint32_t len,
                   uint32_t max_run);
 /* A short English description of a FAT_E* code. */

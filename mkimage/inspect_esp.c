@@ -63,14 +63,16 @@ static void fallbacks_seen(struct esp_check *e, const char *what, uint32_t befor
 }
 
 /* Opens and reads a whole file; NULL (and a problem for `paths`) on
- * failure. fat_open refuses sizes beyond the data area, so the allocation
- * is bounded by the volume. */
+ * failure. The size is believed only once the chain is long enough for
+ * it: a damaged entry claiming gigabytes costs no allocation. */
 static uint8_t *read_whole(struct esp_check *e, const char *path, struct fat_file *f, int paths)
 {
     uint32_t before = e->vol.fallbacks;
     int rc = fat_open(&e->vol, path, f);
     if (rc == FAT_OK && (f->attr & FAT_ATTR_DIRECTORY))
         rc = FAT_EISDIR;
+    if (rc == FAT_OK)
+        rc = fat_check_chain(&e->vol, f);
     if (rc) {
         fat_problem(e, paths, path, rc);
         return NULL;

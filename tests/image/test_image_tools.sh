@@ -383,6 +383,32 @@ printf '\x00\x00\x00\xf0' | dd of="$T/bad.img" bs=1 seek="$off" conv=notrunc sta
 inspect_says "inspect: a kernel entry of 0xF0000000 bytes is corrupt, not out of memory" "$T/bad.img" \
   "PROBLEM \(BIOS\+UEFI\): /boot/kernel.elf: corrupt FAT volume: file size larger than the volume's data area"
 
+# On a volume big enough to hold it (8 GiB, sparse), an entry claiming
+# 3 GiB passes the data-area bound: the chain, checked before anything is
+# allocated, names it. Under a 1 GiB address-space limit a 3 GiB malloc
+# would fail and say "no memory" instead.
+"$MKIMAGE" -c images/disk.conf --size 8G -o "$T/big.img" >/dev/null 2>&1
+read -r BIG_ESP _ < <(esp_of "$T/big.img")
+off=$(python3 - "$T/big.img" $((BIG_ESP * 512)) <<'PY'
+import struct, sys
+img, base = sys.argv[1], int(sys.argv[2])
+with open(img, "rb") as f:
+    f.seek(base); b = f.read(512)
+    bps, spc, res = struct.unpack_from("<HBH", b, 11); nf = b[16]; fsz = struct.unpack_from("<I", b, 36)[0]
+    data = base + (res + nf * fsz) * bps
+    f.seek(data); d = f.read(1 << 20)
+i = d.find(b"KERNEL  ELF")
+print(data + i + 28 if i >= 0 else -1)
+PY
+)
+if [ "$off" -lt 0 ]; then fail "inspect: a 3 GiB claim on an 8 GiB volume" "no KERNEL  ELF entry found"; else
+  printf '\x00\x00\x00\xc0' | dd of="$T/big.img" bs=1 seek="$off" conv=notrunc status=none
+  out=$( (ulimit -v 1048576; timeout 30 "$MKIMAGE" --inspect "$T/big.img") 2>&1)
+  expect_match "inspect: a 3 GiB claim on an 8 GiB volume is a short chain, checked before any allocation" "$out" \
+    "PROBLEM \(BIOS\+UEFI\): /boot/kernel.elf: corrupt FAT volume: cluster chain shorter than the file size"
+fi
+rm -f "$T/big.img"
+
 # Bytes from the image are escaped: a label holding ESC [ 2 J and BEL.
 cp --sparse=always "$GOOD" "$T/bad.img"
 printf '\033[2J\007' | dd of="$T/bad.img" bs=1 seek=$((ESP_START * 512 + 71)) conv=notrunc status=none
