@@ -365,31 +365,11 @@ expect_match "inspect: the cycle costs no time ($(( $(date +%s) - t0 )) s)" "$((
 out=$(timeout 20 "$B/tests/fatcat" -o $((ESP_START * 512)) "$T/bad.img" find 2>&1); rc=$?
 expect_match "fatcat find: the cycle is an error, not a hang (rc=$rc)" "$out rc=$rc" "directory cycle.*rc=1$"
 
-# A kernel entry claiming 0xF0000000 bytes: named as corrupt, nothing allocated.
-cp --sparse=always "$GOOD" "$T/bad.img"
-off=$(python3 - "$T/bad.img" $((ESP_START * 512)) <<'PY'
-import struct, sys
-img, base = sys.argv[1], int(sys.argv[2])
-with open(img, "rb") as f:
-    f.seek(base); b = f.read(512)
-    bps, spc, res = struct.unpack_from("<HBH", b, 11); nf = b[16]; fsz = struct.unpack_from("<I", b, 36)[0]
-    data = base + (res + nf * fsz) * bps
-    f.seek(data); d = f.read(1 << 20)
-i = d.find(b"KERNEL  ELF")
-print(data + i + 28)
-PY
-)
-printf '\x00\x00\x00\xf0' | dd of="$T/bad.img" bs=1 seek="$off" conv=notrunc status=none
-inspect_says "inspect: a kernel entry of 0xF0000000 bytes is corrupt, not out of memory" "$T/bad.img" \
-  "PROBLEM \(BIOS\+UEFI\): /boot/kernel.elf: corrupt FAT volume: file size larger than the volume's data area"
-
-# On a volume big enough to hold it (8 GiB, sparse), an entry claiming
-# 3 GiB passes the data-area bound: the chain, checked before anything is
-# allocated, names it. Under a 1 GiB address-space limit a 3 GiB malloc
-# would fail and say "no memory" instead.
-"$MKIMAGE" -c images/disk.conf --size 8G -o "$T/big.img" >/dev/null 2>&1
-read -r BIG_ESP _ < <(esp_of "$T/big.img")
-off=$(python3 - "$T/big.img" $((BIG_ESP * 512)) <<'PY'
+# kernel_size_at IMG ESP_LBA: the byte offset of /boot/kernel.elf's size
+# field (FAT32: the first directory cluster after the root holds it), -1
+# when the entry is not there.
+kernel_size_at() {
+  python3 - "$1" $(($2 * 512)) <<'PY'
 import struct, sys
 img, base = sys.argv[1], int(sys.argv[2])
 with open(img, "rb") as f:
@@ -400,7 +380,22 @@ with open(img, "rb") as f:
 i = d.find(b"KERNEL  ELF")
 print(data + i + 28 if i >= 0 else -1)
 PY
-)
+}
+
+# A kernel entry claiming 0xF0000000 bytes: named as corrupt, nothing allocated.
+cp --sparse=always "$GOOD" "$T/bad.img"
+off=$(kernel_size_at "$T/bad.img" "$ESP_START")
+printf '\x00\x00\x00\xf0' | dd of="$T/bad.img" bs=1 seek="$off" conv=notrunc status=none
+inspect_says "inspect: a kernel entry of 0xF0000000 bytes is corrupt, not out of memory" "$T/bad.img" \
+  "PROBLEM \(BIOS\+UEFI\): /boot/kernel.elf: corrupt FAT volume: file size larger than the volume's data area"
+
+# On a volume big enough to hold it (8 GiB, sparse), an entry claiming
+# 3 GiB passes the data-area bound: the chain, checked before anything is
+# allocated, names it. Under a 1 GiB address-space limit a 3 GiB malloc
+# would fail and say "no memory" instead.
+"$MKIMAGE" -c images/disk.conf --size 8G -o "$T/big.img" >/dev/null 2>&1
+read -r BIG_ESP _ < <(esp_of "$T/big.img")
+off=$(kernel_size_at "$T/big.img" "$BIG_ESP")
 if [ "$off" -lt 0 ]; then fail "inspect: a 3 GiB claim on an 8 GiB volume" "no KERNEL  ELF entry found"; else
   printf '\x00\x00\x00\xc0' | dd of="$T/big.img" bs=1 seek="$off" conv=notrunc status=none
   out=$( (ulimit -v 1048576; timeout 30 "$MKIMAGE" --inspect "$T/big.img") 2>&1)
