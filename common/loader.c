@@ -319,15 +319,6 @@ static void place_kernel_late(void)
     say("kernel at 0x%llx", (unsigned long long)st.kernel_phys);
 }
 
-static struct boot_info *handoff_bi;
-
-void loader_place_kernel(void)
-{
-    if (!st.kernel_file)
-        return;
-    elf_place(&st.plan, (const void *)(uintptr_t)st.kernel_file, (void *)(uintptr_t)st.kernel_phys);
-    handoff_bi->timing.tsc_kernel_jump = rdtsc();
-}
 
 static void load_modules(void)
 {
@@ -397,6 +388,17 @@ struct handoff {
     uint64_t pt_pages;
     uint32_t nextra;
 };
+
+/* The hand-off being built (loader_run), for loader_place_kernel at the jump. */
+static struct handoff h;
+
+void loader_place_kernel(void)
+{
+    if (!st.kernel_file)
+        return;
+    elf_place(&st.plan, (const void *)(uintptr_t)st.kernel_file, (void *)(uintptr_t)st.kernel_phys);
+    h.bi->timing.tsc_kernel_jump = rdtsc();
+}
 
 static uint64_t up16(uint64_t v) { return (v + 15) & ~15ULL; }
 
@@ -563,7 +565,6 @@ static void final_map(struct handoff *h)
 
 void loader_run(const struct plat_info *pi)
 {
-    static struct handoff h;
     st.t_entry = pi->tsc_loader_entry;
     check_cpu();
     survey_memory();
@@ -582,6 +583,5 @@ void loader_run(const struct plat_info *pi)
         pi->tsc_firmware_handoff ? "stage1" : "the loader's entry");
     final_map(&h);
     h.bi->timing.tsc_kernel_jump = rdtsc();
-    handoff_bi = h.bi;
     plat_jump(st.plan.entry, h.stack + KERNEL_STACK, (uintptr_t)h.bi, h.pg.pml4);
 }

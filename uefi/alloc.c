@@ -48,22 +48,10 @@ void free_pages(uint64_t addr, uint64_t bytes)
 static uint64_t alloc_aligned_at(uint32_t type, uint64_t bytes, uint64_t align, uint64_t max)
 {
     const uint8_t *map;
-    uint64_t size, dsize, best = 0;
+    uint64_t size, dsize;
     if (efi_map_fetch(&map, &size, &dsize))
         return 0;
-    for (uint64_t off = 0; off + dsize <= size; off += dsize) {
-        const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(map + off);
-        if (d->Type != EfiConventionalMemory || !d->NumberOfPages)
-            continue;
-        uint64_t start = d->PhysicalStart, end = start + d->NumberOfPages * EFI_PAGE_BYTES;
-        if (max && end > max + 1)
-            end = max + 1;
-        if (end < start + bytes)
-            continue;
-        uint64_t at = (end - bytes) & ~(align - 1);
-        if (at >= start && at > best)
-            best = at;
-    }
+    uint64_t best = efi_map_fit(map, size, dsize, EFI_FIT_FREE, bytes, align, 0, max ? max + 1 : 0);
     if (!best)
         return 0;
     EFI_PHYSICAL_ADDRESS addr = best;
@@ -131,7 +119,7 @@ uint64_t plat_kernel_late_range(uint64_t span)
         return 0;
     /* above the first 16 MiB: low memory is where legacy devices and
      * firmware quirks live */
-    uint64_t at = efi_map_bs_range(map, size, dsize, span, ELF_SPAN_ALIGN, 16ULL << 20);
+    uint64_t at = efi_map_fit(map, size, dsize, EFI_FIT_BS, span, ELF_SPAN_ALIGN, 16ULL << 20, 0);
     if (!at || holds_config_table(at, span))
         return 0;
     efi_late_kernel_base = at;

@@ -80,8 +80,6 @@ uint32_t plat_map_capacity(void)
     return (uint32_t)(raw.cap / raw.desc_size) + 16;
 }
 
-/* GetMemoryMap + ExitBootServices, retried while the map key changes;
- * nothing is printed or allocated in between. */
 /* The kernel's late range must still be firmware memory that is free
  * once it exits: nothing is allocated between choosing it and here, so
  * this only fails if the firmware changed its map on its own. */
@@ -93,6 +91,8 @@ static void check_late_kernel_range(void)
             (unsigned long long)efi_late_kernel_base);
 }
 
+/* GetMemoryMap + ExitBootServices, retried while the map key changes;
+ * nothing is printed or allocated in between. */
 static void exit_boot_services(void)
 {
     EFI_STATUS s = get_map();

@@ -103,24 +103,31 @@ int efi_map_free_after_exit(const void *map, uint64_t map_size, uint64_t desc_si
     return covered == len;
 }
 
-#define BS_RANGES 128
+#define FIT_RANGES 128
 
-uint64_t efi_map_bs_range(const void *map, uint64_t map_size, uint64_t desc_size, uint64_t bytes,
-                          uint64_t align, uint64_t min_addr)
+static int fit_kind(uint32_t type, uint64_t attr, int kind)
+{
+    if (kind == EFI_FIT_BS)
+        return is_bs(type, attr);
+    return type == EFIMT_CONVENTIONAL && !(attr & EFI_MEMORY_RUNTIME_ATTR);
+}
+
+uint64_t efi_map_fit(const void *map, uint64_t map_size, uint64_t desc_size, int kind, uint64_t bytes,
+                     uint64_t align, uint64_t min_addr, uint64_t max_end)
 {
     if (desc_size < EFIMD_MIN_SIZE || bytes == 0 || !align || (align & (align - 1))) return 0;
     /* One pass over the map, then sorted and joined: the loader runs this
      * under emulation too, where every pass over the map costs. Past
-     * BS_RANGES descriptors the rest are not candidates (never wrong,
+     * FIT_RANGES descriptors the rest are not candidates (never wrong,
      * only a choice less). */
-    struct { uint64_t s, e; } r[BS_RANGES];
+    struct { uint64_t s, e; } r[FIT_RANGES];
     unsigned n = 0;
     const uint8_t *p = map;
-    for (uint64_t off = 0; off + desc_size <= map_size && n < BS_RANGES; off += desc_size) {
+    for (uint64_t off = 0; off + desc_size <= map_size && n < FIT_RANGES; off += desc_size) {
         uint32_t type;
         uint64_t s, pages, attr;
         read_desc(p + off, &type, &s, &pages, &attr);
-        if (!is_bs(type, attr) || pages == 0 || pages > MAX_PAGES) continue;
+        if (!fit_kind(type, attr, kind) || pages == 0 || pages > MAX_PAGES) continue;
         unsigned k = n++;
         for (; k > 0 && r[k - 1].s > s; k--)
             r[k] = r[k - 1];
@@ -132,6 +139,8 @@ uint64_t efi_map_bs_range(const void *map, uint64_t map_size, uint64_t desc_size
         uint64_t s = r[i].s, e = r[i].e;
         for (i++; i < n && r[i].s == e; i++)
             e = r[i].e;
+        if (max_end && e > max_end)
+            e = max_end;
         uint64_t at = e >= bytes ? (e - bytes) & ~(align - 1) : 0;
         if (e >= bytes && at >= s && at >= min_addr && at > best)
             best = at;

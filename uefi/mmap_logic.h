@@ -60,11 +60,16 @@ uint64_t efi_map_top(const void *map, uint64_t map_size, uint64_t desc_size);
  * the firmware has exited. */
 int efi_map_free_after_exit(const void *map, uint64_t map_size, uint64_t desc_size, uint64_t base,
                             uint64_t len);
-/* The highest `align`-aligned start, at or above min_addr, of `bytes`
- * lying wholly in boot-services code/data (adjacent descriptors joined):
- * memory the firmware has used, free once it exits; 0 when none. */
-uint64_t efi_map_bs_range(const void *map, uint64_t map_size, uint64_t desc_size, uint64_t bytes,
-                          uint64_t align, uint64_t min_addr);
+/* The highest `align`-aligned start of `bytes` lying wholly in one run
+ * of adjacent descriptors of a kind, at or above min_addr and ending at
+ * or below max_end (0: no limit); 0 when none. EFI_FIT_FREE: conventional
+ * memory (what AllocateAddress can take now); EFI_FIT_BS: boot-services
+ * code/data, memory the firmware has used and that is free once it exits.
+ * Runtime-flagged memory is never either. */
+#define EFI_FIT_FREE 0
+#define EFI_FIT_BS   1
+uint64_t efi_map_fit(const void *map, uint64_t map_size, uint64_t desc_size, int kind, uint64_t bytes,
+                     uint64_t align, uint64_t min_addr, uint64_t max_end);
 /* Gives [base, base+len) (4 KiB-aligned) the type new_type in a raw map,
  * splitting descriptors that straddle its ends (the outer pieces are
  * appended, attributes kept); -1 when that needs more than cap bytes. */

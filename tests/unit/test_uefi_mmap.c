@@ -124,7 +124,7 @@ static void test_limits(void)
 #define MIB (1ULL << 20)
 
 /* The kernel's range in boot-services memory (alloc.c's late placement). */
-static void test_bs_range(void)
+static void test_fit(void)
 {
     /* BS data and code adjacent (a 4 MiB run at 32 MiB, unsorted), a
      * lone 1 MiB of BS data, a runtime-flagged BS range, conventional
@@ -139,14 +139,17 @@ static void test_bs_range(void)
     };
     uint8_t buf[8 * DESC];
     uint64_t size = build(buf, r, 6, DESC);
-    CHECK(efi_map_bs_range(buf, size, DESC, 2 * MIB, 2 * MIB, 16 * MIB) == 34 * MIB,
+    CHECK(efi_map_fit(buf, size, DESC, EFI_FIT_BS, 2 * MIB, 2 * MIB, 16 * MIB, 0) == 34 * MIB,
           "bs range: the highest 2 MiB-aligned start in a run of boot-services memory");
-    CHECK(efi_map_bs_range(buf, size, DESC, 4 * MIB, 2 * MIB, 16 * MIB) == 32 * MIB,
+    CHECK(efi_map_fit(buf, size, DESC, EFI_FIT_BS, 4 * MIB, 2 * MIB, 16 * MIB, 0) == 32 * MIB,
           "bs range: adjacent code and data descriptors make one run");
-    CHECK(efi_map_bs_range(buf, size, DESC, 6 * MIB, 2 * MIB, 16 * MIB) == 0,
+    CHECK(efi_map_fit(buf, size, DESC, EFI_FIT_BS, 6 * MIB, 2 * MIB, 16 * MIB, 0) == 0,
           "bs range: none when no run is long enough (runtime-flagged memory never counts)");
-    CHECK(efi_map_bs_range(buf, size, DESC, 2 * MIB, 2 * MIB, 35 * MIB) == 0,
+    CHECK(efi_map_fit(buf, size, DESC, EFI_FIT_BS, 2 * MIB, 2 * MIB, 35 * MIB, 0) == 0,
           "bs range: nothing below min_addr");
+    CHECK(efi_map_fit(buf, size, DESC, EFI_FIT_FREE, 2 * MIB, 2 * MIB, 0, 0) == 30 * MIB &&
+              efi_map_fit(buf, size, DESC, EFI_FIT_FREE, 2 * MIB, 2 * MIB, 0, 17 * MIB) == 14 * MIB,
+          "fit: conventional memory, below a limit when asked");
     CHECK(efi_map_free_after_exit(buf, size, DESC, 30 * MIB, 6 * MIB) &&
               !efi_map_free_after_exit(buf, size, DESC, 34 * MIB, 4 * MIB) &&
               !efi_map_free_after_exit(buf, size, DESC, 35 * MIB, 2 * MIB) &&
@@ -178,7 +181,7 @@ static void test_bs_range(void)
 
 int main(void)
 {
-    test_bs_range();
+    test_fit();
     test_types();
     test_translate();
     test_limits();
